@@ -1,0 +1,1 @@
+"""The business-module contract (plain, Qt-free data) and the registry that finds modules by entry point."""

@@ -1,0 +1,45 @@
+"""Error codes and the Chinese messages the user reads; an error response body is ``{code, message}``."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+BAD_REQUEST = 10001
+NOT_LOGGED_IN = 10401
+NOT_FOUND = 10404
+EPOCH_CHANGED = 10409
+HORIZON_PASSED = 10410
+IDEMPOTENCY_CONFLICT = 10422
+SERVER_BUSY = 10503
+
+TAXPAYER_NOT_FOUND = 20001
+WRONG_BUSINESS = 20002
+WRONG_PASSWORD = 20101
+INITIAL_PASSWORD_MUST_CHANGE = 20102
+NEW_PASSWORD_REJECTED = 20103
+
+MESSAGES: dict[int, str] = {
+    BAD_REQUEST: "请求参数有误，请检查后重试。",
+    NOT_LOGGED_IN: "登录已失效，请重新登录。",
+    NOT_FOUND: "请求的数据不存在。",
+    EPOCH_CHANGED: "服务器数据已重新整理，需要全量更新。",
+    HORIZON_PASSED: "距上次更新时间过久，需要全量更新。",
+    IDEMPOTENCY_CONFLICT: "同一笔业务的提交内容不一致，已拒绝。请重新发起业务。",
+    SERVER_BUSY: "服务器繁忙，请稍后再试。",
+    TAXPAYER_NOT_FOUND: "未查询到该纳税人识别号的社保费登记信息，请核对纳税人识别号后重新输入。",
+    WRONG_BUSINESS: "该纳税人识别号未登记此项业务，请确认业务类型（用人单位/代收单位）后重新添加。",
+    WRONG_PASSWORD: "申报密码验证失败：[20101]您输入的申报密码有误，请重新输入。",
+    INITIAL_PASSWORD_MUST_CHANGE: "您使用的是初始申报密码，请先修改申报密码后再使用本系统。",
+    NEW_PASSWORD_REJECTED: "新申报密码不符合要求，请重新设置。",
+}
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a numeric code and the message to show as it is."""
+
+    code: int
+    message: str
+
+
+def error_body(code: int, message: str | None = None) -> dict[str, object]:
+    return {"code": code, "message": message or MESSAGES[code]}

@@ -1,0 +1,57 @@
+"""Tables of the app database (``app.sqlite``): the chosen region, the units added here, settings.
+
+The schema is created and changed only by the Alembic revisions under ``migrations/app``; these
+table objects describe it for queries.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+metadata = MetaData()
+
+region = Table(
+    "region",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1: the region is chosen once per installation
+    Column("region_id", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("mode", String, nullable=False),  # 税务自主模式 / 税务代征模式
+    Column("mgmt_url", String),  # null for a sandbox region: its address is known only once started
+    Column("coll_url", String),
+    Column("sandbox_region", String),
+    Column("chosen_at", String, nullable=False),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("module", String, nullable=False),  # employer / collector
+    Column("taxpayer_id", String, nullable=False),  # 纳税人识别号
+    Column("server_unit_id", String, nullable=False),
+    Column("name", String, nullable=False),  # 纳税人名称
+    Column("tax_authority", String, nullable=False, server_default=""),  # 主管税务机关
+    Column("tax_branch", String, nullable=False, server_default=""),  # 主管科所分局
+    Column("remark", Text, nullable=False, server_default=""),  # 备注
+    Column("db_name", String, nullable=False),
+    Column("added_at", String, nullable=False),
+    Column("last_login_at", String),
+    UniqueConstraint("module", "taxpayer_id", "server_unit_id"),
+)
+
+unit_registrations = Table(
+    "unit_registrations",
+    metadata,
+    Column("unit_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_no", String, primary_key=True),  # 单位编号
+    Column("agency", String, nullable=False),  # 社保经办机构
+    Column("tax_authority", String, nullable=False),  # 主管税务机关
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+)

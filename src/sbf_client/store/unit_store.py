@@ -1,0 +1,17 @@
+"""Unit databases: one SQLite file per unit, migrated to its module's schema when opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from .engine import sqlite_engine
+from .migrate import upgrade_unit_db
+
+
+def open_unit_db(path: Path, module_branch: str) -> Engine:
+    """Open a unit database (creating it if needed) and bring it to the newest schema of its module."""
+    engine = sqlite_engine(path)
+    upgrade_unit_db(engine, module_branch)
+    return engine

@@ -1,0 +1,292 @@
+"""The sandbox's world: regions, code tables (规则文件) and the demo taxpayers and units.
+
+Identities (纳税人识别号, 单位编号, names) are fixed so that documentation and users can rely on them;
+the people inside each unit come from the seed. The 行政区划 part of every synthetic 统一社会信用代码 is
+99xxxx, which no real registration uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sbf_client.core.ids import org_code_check_char, uscc_check_char
+
+CODE_TABLES_VERSION = "2026.11.01"
+
+CODE_TABLES: dict[str, dict[str, str]] = {
+    "id_type": {
+        "01": "居民身份证",
+        "02": "中国人民解放军军官证",
+        "03": "中国人民武装警察警官证",
+        "04": "香港特区护照/身份证明",
+        "05": "澳门特区护照/身份证明",
+        "06": "台湾居民来往大陆通行证",
+        "07": "外国人永久居留身份证",
+        "08": "外国护照",
+    },
+    "gender": {"1": "男", "2": "女"},
+    "employee_status": {"1": "正常缴费", "2": "停止缴费"},
+    "resident_status": {"1": "正常参保", "2": "暂停参保", "3": "终止参保"},
+    "mode": {"1": "税务自主", "2": "税务代征"},
+    "item": {
+        "10210": "企业职工基本养老保险费",
+        "10211": "失业保险费",
+        "10212": "职工基本医疗保险费",
+        "10213": "工伤保险费",
+        "10214": "生育保险费",
+        "10216": "城乡居民基本养老保险费",
+        "10217": "城乡居民基本医疗保险费",
+        "10218": "机关事业单位基本养老保险费",
+    },
+    "category": {
+        "102100001": "企业职工基本养老保险（单位缴纳）",
+        "102110001": "失业保险（单位缴纳）",
+        "102120001": "职工基本医疗保险（单位缴纳）",
+        "102130001": "工伤保险",
+        "102140001": "生育保险",
+        "102160001": "城乡居民基本养老保险（个人缴纳）",
+        "102170001": "城乡居民基本医疗保险（个人缴纳）",
+        "102180001": "机关事业单位基本养老保险（单位缴纳）",
+    },
+    "sub": {
+        "1021000011": "城镇企业职工",
+        "1021100011": "城镇企业职工失业",
+        "1021200011": "城镇职工基本医疗",
+        "1021300011": "城镇职工工伤",
+        "1021400011": "城镇职工生育",
+        "1021600011": "城乡居民养老",
+        "1021700011": "城乡居民医疗",
+        "1021800011": "机关事业单位工作人员",
+    },
+    "special": {
+        "101": "城镇职工在职",
+        "102": "城镇职工生育在职",
+        "103": "城镇职工机关事业在编",
+        "201": "农民合同制工人",
+        "301": "退休返聘人员",
+    },
+    "grade": {
+        "01": "一档（每年200元）",
+        "02": "二档（每年300元）",
+        "03": "三档（每年500元）",
+        "04": "四档（每年1000元）",
+        "05": "五档（每年2000元）",
+        "11": "城乡居民医保（每年380元）",
+    },
+}
+
+# 征收项目 → (品目, 子目) for employees; the 机关事业 units pay 10218 instead of 10210.
+EMPLOYEE_ITEMS = {
+    "10210": ("102100001", "1021000011"),
+    "10211": ("102110001", "1021100011"),
+    "10212": ("102120001", "1021200011"),
+    "10213": ("102130001", "1021300011"),
+    "10214": ("102140001", "1021400011"),
+    "10218": ("102180001", "1021800011"),
+}
+RESIDENT_ITEMS = {"10216": ("102160001", "1021600011"), "10217": ("102170001", "1021700011")}
+
+
+@dataclass(frozen=True)
+class RegionSpec:
+    region_id: str
+    name: str
+    mode: str
+    avg_wage_fen: int
+    area: str  # 行政区划 of the synthetic registrations
+    tax_authority: str
+    tax_branch: str
+
+
+REGIONS = (
+    RegionSpec(
+        "demo-zizhu",
+        "演示地区（税务自主模式）",
+        "税务自主模式",
+        900_000,
+        "990101",
+        "国家税务总局演示市高新区税务局",
+        "国家税务总局演示市高新区税务局第一税务所",
+    ),
+    RegionSpec(
+        "demo-daizheng",
+        "演示地区（税务代征模式）",
+        "税务代征模式",
+        750_000,
+        "990201",
+        "国家税务总局演示县税务局",
+        "国家税务总局演示县税务局石桥税务分局",
+    ),
+)
+REGION_BY_ID = {r.region_id: r for r in REGIONS}
+
+
+def synthetic_uscc(authority_and_kind: str, area: str, org_body: str) -> str:
+    """A 统一社会信用代码 with valid GB 11714 and GB 32100 check characters."""
+    org = org_body + org_code_check_char(org_body)
+    first17 = authority_and_kind + area + org
+    return first17 + uscc_check_char(first17)
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    label: str
+    unit_id: str
+    region_id: str
+    business: str  # employer / collector
+    taxpayer_id: str
+    name: str
+    unit_nos: tuple[tuple[str, str], ...]  # (单位编号, 社保经办机构)
+    people: int  # employees, or 城乡居民 for a collector; the ``large`` unit takes --scale
+    registered_on: str
+    public_sector: bool = False  # 机关事业单位: 10218 instead of 10210, bases per 险种
+    notes: str = ""
+    kind: str = "单位"
+    villages: tuple[str, ...] = field(default=())
+
+
+_ZZ = REGION_BY_ID["demo-zizhu"]
+_DZ = REGION_BY_ID["demo-daizheng"]
+_HOSPITAL = synthetic_uscc("12", _ZZ.area, "45575571")
+_AGENCY_HIGHTECH = "演示市高新区社会保险事业管理中心"
+_AGENCY_PUBLIC = "演示市机关事业单位社会保险中心"
+_AGENCY_MEDICAL = "演示市医疗保障事业管理中心"
+_AGENCY_COUNTY = "演示县社会保险事业管理局"
+
+UNITS: tuple[UnitSpec, ...] = (
+    UnitSpec(
+        "basic",
+        "Z0001",
+        "demo-zizhu",
+        "employer",
+        synthetic_uscc("91", _ZZ.area, "MA5D0001"),
+        "演示市云帆科技有限公司",
+        (("9901010000135", _AGENCY_HIGHTECH),),
+        60,
+        "2016-04-28",
+    ),
+    UnitSpec(
+        "shared-a",
+        "Z0002",
+        "demo-zizhu",
+        "employer",
+        _HOSPITAL,
+        "演示市妇幼保健院",
+        (("9901010000217", _AGENCY_HIGHTECH),),
+        40,
+        "2016-04-28",
+        public_sector=True,
+        notes="与“演示市妇幼保健院东院区”共用纳税人识别号",
+    ),
+    UnitSpec(
+        "shared-b",
+        "Z0003",
+        "demo-zizhu",
+        "employer",
+        _HOSPITAL,
+        "演示市妇幼保健院东院区",
+        (("9901010000225", _AGENCY_HIGHTECH),),
+        25,
+        "2018-09-03",
+        public_sector=True,
+        notes="与“演示市妇幼保健院”共用纳税人识别号",
+    ),
+    UnitSpec(
+        "short4",
+        "Z0004",
+        "demo-zizhu",
+        "employer",
+        synthetic_uscc("91", _ZZ.area, "MA5D0002"),
+        "演示市青禾餐饮管理有限公司",
+        (("1234", _AGENCY_HIGHTECH),),
+        12,
+        "2019-03-15",
+        notes="单位编号不足6位",
+    ),
+    UnitSpec(
+        "short5",
+        "Z0005",
+        "demo-zizhu",
+        "employer",
+        synthetic_uscc("92", _ZZ.area, "MA5D0003"),
+        "演示市晨光文具店",
+        (("12345", _AGENCY_HIGHTECH),),
+        8,
+        "2020-07-01",
+        notes="单位编号不足6位",
+    ),
+    UnitSpec(
+        "multi",
+        "Z0006",
+        "demo-zizhu",
+        "employer",
+        synthetic_uscc("12", _ZZ.area, "45575608"),
+        "演示市第一中学",
+        (("9901020000017", _AGENCY_PUBLIC), ("9901030000021", _AGENCY_MEDICAL), ("9901010000143", _AGENCY_HIGHTECH)),
+        180,
+        "2016-04-28",
+        public_sector=True,
+        notes="多个单位编号、多个社保经办机构",
+    ),
+    UnitSpec(
+        "legacy",
+        "Z0007",
+        "demo-zizhu",
+        "employer",
+        "990101592203821",
+        "演示市老城五金加工厂",
+        (("9901010000151", _AGENCY_HIGHTECH),),
+        15,
+        "2009-11-20",
+        notes="15位旧纳税人识别号",
+    ),
+    UnitSpec(
+        "large",
+        "Z0008",
+        "demo-zizhu",
+        "employer",
+        synthetic_uscc("91", _ZZ.area, "MA5D0004"),
+        "演示市宏远物流集团有限公司",
+        (("9901010000168", _AGENCY_HIGHTECH), ("9901010000176", _AGENCY_HIGHTECH)),
+        100_000,
+        "2012-05-10",
+        notes="大规模单位",
+    ),
+    UnitSpec(
+        "collector",
+        "Z0101",
+        "demo-zizhu",
+        "collector",
+        synthetic_uscc("11", _ZZ.area, "00001234"),
+        "演示市高新区桃源街道办事处",
+        (("9901019000011", _AGENCY_HIGHTECH),),
+        500,
+        "2016-04-28",
+        villages=("桃源社区", "清水社区", "新华社区", "枫林村", "石门村"),
+    ),
+    UnitSpec(
+        "dz-basic",
+        "D0001",
+        "demo-daizheng",
+        "employer",
+        synthetic_uscc("91", _DZ.area, "MA6K0001"),
+        "演示县丰收农业发展有限公司",
+        (("9902010000084", _AGENCY_COUNTY),),
+        80,
+        "2017-08-08",
+    ),
+    UnitSpec(
+        "dz-collector",
+        "D0101",
+        "demo-daizheng",
+        "collector",
+        synthetic_uscc("11", _DZ.area, "00005678"),
+        "演示县石桥镇人民政府",
+        (("9902019000012", _AGENCY_COUNTY),),
+        300,
+        "2016-04-28",
+        villages=("石桥村", "河东村", "河西村", "石桥社区"),
+    ),
+)
+UNIT_BY_ID = {u.unit_id: u for u in UNITS}
+LARGE_LABEL = "large"

@@ -1,0 +1,1 @@
+"""The sbf-client test suite."""
