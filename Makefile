@@ -8,7 +8,7 @@ RUN_STAMP := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-slow bench lint sysdeps clean
+.PHONY: run test test-slow bench lint sysdeps sysdeps-slow clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "sbf-client needs Python 3.11"'
@@ -47,7 +47,17 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) sysdeps lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow" -n $(PYTEST_WORKERS)
 
-test-slow: $(TEST_STAMP) sysdeps
+# The slow runs also exercise the sandbox on PostgreSQL.
+sysdeps-slow: sysdeps
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian package: postgresql"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; }; \
+	  else echo "warning: PostgreSQL server binaries missing (install the postgresql package as root)"; fi; \
+	fi
+
+test-slow: $(TEST_STAMP) sysdeps-slow
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m slow
 
 bench: $(RUN_STAMP)

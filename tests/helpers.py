@@ -87,3 +87,51 @@ def login(remote: RemoteApi, unit_id: str, initial: str, new: str = "Sbf2026ok")
     if session.must_change_password:
         remote.change_password(unit_id, session.token, initial, new)
     return session.token
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@contextmanager
+def postgres_server(folder: Path) -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on loopback; yields an SQLAlchemy URL of an empty database.
+
+    initdb refuses to run as root, so as root the cluster belongs to the ``postgres`` user and lives
+    in a folder of its own directly under the system temp directory (pytest's are private to root).
+    """
+    import os
+    import shutil
+    import tempfile
+
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        raise RuntimeError("PostgreSQL server binaries are missing: `make test-slow` installs them")
+    port = free_port()
+    as_root = os.geteuid() == 0
+    if as_root:
+        folder = Path(tempfile.mkdtemp(prefix="sbf-pg-"))
+    data = folder / "pgdata"
+    data.mkdir(parents=True)
+
+    def run(*command: str) -> None:
+        line = " ".join(command)
+        if as_root:
+            subprocess.run(["su", "postgres", "-c", line], check=True, capture_output=True)
+        else:
+            subprocess.run(command, check=True, capture_output=True)
+
+    if as_root:
+        shutil.chown(folder, "postgres")
+        shutil.chown(data, "postgres")
+    run(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "sbf")
+    options = f"'-k {data} -p {port} -c listen_addresses=127.0.0.1'"
+    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"), "-w", "start")
+    try:
+        run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "sbf", "sandbox")
+        yield f"postgresql+psycopg://sbf@127.0.0.1:{port}/sandbox"
+    finally:
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        if as_root:
+            shutil.rmtree(folder, ignore_errors=True)
