@@ -135,3 +135,141 @@ def postgres_server(folder: Path) -> Iterator[str]:
         run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
         if as_root:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def server_records(sandbox: RunningSandbox, unit_id: str, feed: str = "employees") -> dict[str, dict[str, Any]]:
+    """Every live record of a feed, read straight from the sandbox database: the truth to compare with."""
+    import sqlite3
+
+    import orjson
+
+    with sqlite3.connect(sandbox.data_dir / "sandbox.sqlite") as conn:
+        rows = conn.execute(
+            "SELECT key, data FROM records WHERE unit_id = ? AND feed = ? AND deleted = 0", (unit_id, feed)
+        ).fetchall()
+    return {key: orjson.loads(data) for key, data in rows}
+
+
+def cached_records(engine: Any, table: str = "employees") -> dict[str, tuple[Any, ...]]:
+    """key → the dataset's columns, in the dataset's order."""
+    from sbf_client.modules.collector.sync.datasets import RESIDENTS
+    from sbf_client.modules.employer.sync.datasets import EMPLOYEES
+
+    columns = (EMPLOYEES if table == "employees" else RESIDENTS).columns
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(f"SELECT key, {', '.join(columns)} FROM {table}").all()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+CLI_PASSWORD = "Sbf2026ok"
+
+
+def cli(
+    home: Path, *args: str, password: str | None = CLI_PASSWORD, check: bool = True, timeout: float = 180
+) -> dict[str, Any]:
+    """Run ``sbf-client --json …`` in a child process; returns its one JSON object."""
+    import json
+    import os
+
+    env = {**os.environ, "SBF_HOME": str(home)}
+    env.pop("SBF_PASSWORD", None)
+    if password:
+        env["SBF_PASSWORD"] = password
+    result = subprocess.run(
+        [sys.executable, "-m", "sbf_client", *args, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, f"stdout must be one JSON object: {result.stdout!r} / {result.stderr[-2000:]}"
+    output = json.loads(lines[0])
+    if check:
+        assert output["ok"], output
+    return output
+
+
+def cli_unit(home: Path, sandbox: RunningSandbox, taxpayer_id: str, unit_no: str, region: str = ZIZHU) -> None:
+    """Choose the sandbox region and add a unit through the command line, changing its initial password."""
+    from sbf_client.services.regions import available_regions
+
+    name = next(r.name for r in available_regions() if r.id == region)
+    root = sandbox.endpoints(region).mgmt_url
+    cli(home, "region", "set", name, "--mgmt-url", root, "--coll-url", root)
+    cli(home, "unit", "add", taxpayer_id, "--unit-no", unit_no, "--new-password", CLI_PASSWORD, "--yes", password=None)
+
+
+def unit_db(home: Path) -> Path:
+    found = sorted((home / "units").glob("*.sqlite"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def cache_file_records(path: Path, table: str = "employees") -> dict[str, tuple[Any, ...]]:
+    """The cached rows of a unit database file (read while other processes may write it)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        return cached_records(engine, table)
+    finally:
+        engine.dispose()
+
+
+def context_with_unit(
+    home_dir: Path,
+    sandbox: RunningSandbox,
+    taxpayer_id: str,
+    unit_no: str,
+    region: str = ZIZHU,
+    module: str = "employer",
+):  # type: ignore[no-untyped-def]
+    """An in-process ClientContext with the region chosen and one unit added (initial password changed);
+    returns (context, local unit, session)."""
+    from sbf_client.core.passwords import initial_password
+    from sbf_client.services.context import ClientContext
+    from sbf_client.services.regions import find_region
+    from sbf_client.services.units import UnitService
+    from sbf_client.store.home import DataHome
+
+    context = ClientContext(DataHome(home_dir))
+    root = sandbox.endpoints(region).mgmt_url
+    context.choose_region(find_region(region), root, root)
+    service = UnitService(context)
+    summaries = service.lookup(taxpayer_id, module)  # type: ignore[arg-type]
+    initial = initial_password(unit_no)
+    summary = next(s for s in summaries if _opens(service, s.unit_id, initial))
+    session = service.verify(summary.unit_id, initial)
+    info = service.registration(session)
+    service.change_password(session, initial, CLI_PASSWORD, CLI_PASSWORD, [r.unit_no for r in info.registrations])
+    unit = service.save(module, summary, info, confirmed=True)  # type: ignore[arg-type]
+    return context, unit, service.login(unit, CLI_PASSWORD)
+
+
+def _opens(service: Any, unit_id: str, password: str) -> bool:
+    from sbf_client.remote.errors import ApiError
+
+    try:
+        service.verify(unit_id, password)
+    except ApiError:
+        return False
+    return True
+
+
+def server_rows(sandbox: RunningSandbox, unit_id: str, feed: str = "employees") -> dict[str, tuple[Any, ...]]:
+    """Every live record as the row the client should hold for it (the dataset's own mapping)."""
+    import sqlite3
+
+    import msgspec
+
+    from sbf_client.modules.collector.sync.datasets import RESIDENTS
+    from sbf_client.modules.employer.sync.datasets import EMPLOYEES
+
+    dataset = EMPLOYEES if feed == "employees" else RESIDENTS
+    with sqlite3.connect(sandbox.data_dir / "sandbox.sqlite") as conn:
+        rows = conn.execute(
+            "SELECT key, data FROM records WHERE unit_id = ? AND feed = ? AND deleted = 0", (unit_id, feed)
+        ).fetchall()
+    return {key: dataset.to_row(msgspec.json.decode(data, type=dataset.record_type)) for key, data in rows}

@@ -16,12 +16,21 @@ from sbf_client.store.app_store import AppStore
 from sbf_client.store.home import resolve_home
 
 
+def _is_desktop(argv: list[str]) -> bool:
+    """No command (at most ``--home DIR``) opens the desktop window."""
+    return not argv or (len(argv) == 2 and argv[0] == "--home")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--embedded-sandbox"]:
         from sbf_sandbox.cli import main as sandbox_main
 
         return sandbox_main(argv[1:])
+    if not _is_desktop(argv):
+        from sbf_client.cli.main import main as cli_main
+
+        return cli_main(argv)
     home = resolve_home(argv[argv.index("--home") + 1] if "--home" in argv else None).ensure()
     logs.configure(home.logs_dir)
     AppStore.open(home).close()

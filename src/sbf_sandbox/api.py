@@ -16,7 +16,7 @@ from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract import models as m
 from sbf_client.remote.contract import paths
 
-from . import db, feeds, mutations, registration
+from . import db, feeds, mutations, registration, submissions, wages
 from .build import FEED_OF_BUSINESS
 from .catalog import CODE_TABLES, CODE_TABLES_VERSION, REGION_BY_ID, UNIT_BY_ID
 from .errors import ApiFailure
@@ -31,6 +31,11 @@ class SandboxState:
     seed: int
     clock: Clock = field(default_factory=SystemClock)
     faults: FaultState = field(default_factory=FaultState)
+    settings: m.SandboxSettings = field(default_factory=m.SandboxSettings)
+
+    def process_due(self) -> None:
+        """Mature the feedback whose delay has passed (also run every second by the server)."""
+        wages.process_due(self.engine, self.clock.now())
 
 
 def _region(region_id: str) -> str:
@@ -71,6 +76,14 @@ def create_app(state: SandboxState) -> FastAPI:
         spec = UNIT_BY_ID.get(unit_id)
         if spec is None or FEED_OF_BUSINESS[spec.business] != feed:
             raise ApiFailure(404, codes.NOT_FOUND)
+        state.process_due()
+
+    def employer(region_id: str, unit_id: str, authorization: str | None) -> None:
+        registration.authorize(state.engine, region_id, unit_id, _token(authorization), state.clock.now())
+        spec = UNIT_BY_ID.get(unit_id)
+        if spec is None or spec.business != "employer":
+            raise ApiFailure(404, codes.NOT_FOUND)
+        state.process_due()
 
     regional = APIRouter(prefix=paths.REGION_ROOT)
 
@@ -134,16 +147,63 @@ def create_app(state: SandboxState) -> FastAPI:
         since: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=paths.MAX_PAGE)] = 1000,
         epoch: str | None = None,
+        full: bool = False,
         authorization: Authorization = None,
     ) -> Response:
         unit_feed(region_id, unit_id, feed, authorization)
-        body = feeds.page(state.engine, unit_id, feed, since, limit, epoch)
+        body = feeds.page(state.engine, unit_id, feed, since, limit, epoch, full)
         return Response(content=body, media_type="application/json")
 
     @regional.get(paths.FEED_INFO, response_model=m.FeedInfo, tags=["管理子系统"])
     def feed_info(region_id: Region, unit_id: str, feed: str, authorization: Authorization = None) -> dict[str, object]:
         unit_feed(region_id, unit_id, feed, authorization)
         return feeds.info(state.engine, unit_id, feed)
+
+    @regional.get(paths.SUBMISSION, response_model=m.SubmissionRecord, tags=["管理子系统"])
+    def submission(region_id: Region, unit_id: str, key: str, authorization: Authorization = None) -> dict[str, object]:
+        registration.authorize(state.engine, region_id, unit_id, _token(authorization), state.clock.now())
+        return submissions.lookup(state.engine, unit_id, key)
+
+    @regional.post(
+        paths.WAGE_DECLARATIONS,
+        response_model=m.WageDeclarationAccepted,
+        status_code=202,
+        tags=["管理子系统"],
+        summary="缴费工资申报（需 Idempotency-Key）",
+    )
+    def declare_wages(
+        region_id: Region,
+        unit_id: str,
+        body: m.WageDeclarationRequest,
+        authorization: Authorization = None,
+        idempotency_key: Annotated[str | None, Header(alias=paths.IDEMPOTENCY_HEADER)] = None,
+    ) -> JSONResponse:
+        employer(region_id, unit_id, authorization)
+        now = state.clock.now()
+        status, response = submissions.submit(
+            state.engine,
+            unit_id,
+            "wage_declaration",
+            idempotency_key,
+            body.model_dump(mode="json"),
+            format_timestamp(now),
+            lambda conn: wages.accept(conn, unit_id, idempotency_key or "", body, now, state.settings.feedback_delay),
+        )
+        if state.settings.feedback_delay == 0:
+            state.process_due()
+        return JSONResponse(status_code=status, content=response)
+
+    @regional.get(paths.WAGE_DECLARATIONS, response_model=m.WageDeclarationList, tags=["管理子系统"])
+    def wage_declarations(region_id: Region, unit_id: str, authorization: Authorization = None) -> dict[str, object]:
+        employer(region_id, unit_id, authorization)
+        return {"declarations": wages.listing(state.engine, unit_id)}
+
+    @regional.get(paths.WAGE_DECLARATION, response_model=m.WageDeclarationDetail, tags=["管理子系统"])
+    def wage_declaration(
+        region_id: Region, unit_id: str, declaration_id: int, authorization: Authorization = None
+    ) -> dict[str, object]:
+        employer(region_id, unit_id, authorization)
+        return wages.detail(state.engine, unit_id, declaration_id)
 
     @regional.get(paths.DEMO_ACCOUNTS, response_model=m.DemoAccounts, tags=["管理子系统"])
     def demo_accounts(region_id: Region) -> dict[str, object]:
@@ -155,7 +215,8 @@ def create_app(state: SandboxState) -> FastAPI:
     def health() -> dict[str, object]:
         with state.engine.connect() as conn:
             info = dict(conn.execute(select(db.meta.c.key, db.meta.c.value)).all())
-        return {"ok": True, "seed": state.seed, "build": info}
+        faults = {"dropped": state.faults.dropped, "failed": state.faults.failed}
+        return {"ok": True, "seed": state.seed, "build": info, "faults": faults}
 
     @admin.get(paths.ADMIN_FAULTS, response_model=m.FaultSettings)
     async def get_faults() -> m.FaultSettings:
@@ -164,6 +225,15 @@ def create_app(state: SandboxState) -> FastAPI:
     @admin.put(paths.ADMIN_FAULTS, response_model=m.FaultSettings)
     async def put_faults(body: m.FaultSettings) -> m.FaultSettings:
         state.faults.settings = body
+        return body
+
+    @admin.get(paths.ADMIN_SETTINGS, response_model=m.SandboxSettings)
+    async def get_settings() -> m.SandboxSettings:
+        return state.settings
+
+    @admin.put(paths.ADMIN_SETTINGS, response_model=m.SandboxSettings)
+    async def put_settings(body: m.SandboxSettings) -> m.SandboxSettings:
+        state.settings = body
         return body
 
     @admin.post(paths.ADMIN_MUTATE, response_model=m.MutateResult)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
 from sbf_client.core.clock import SystemClock
+from sbf_client.remote.contract.models import SandboxSettings
 from sbf_client.remote.contract.sandbox import DEFAULT_SCALE, DEFAULT_SEED
 
 from . import db, mutations, registration
@@ -41,9 +45,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     info = build_world(engine, args.seed, args.scale, _progress)
     if int(info["seed"]) != args.seed:
         print(f"注意：数据目录已有种子 {info['seed']} 生成的数据，沿用现有数据。", file=sys.stderr)
-    state = SandboxState(engine=engine, seed=int(info["seed"]))
+    state = SandboxState(
+        engine=engine, seed=int(info["seed"]), settings=SandboxSettings(feedback_delay=args.feedback_delay)
+    )
+    ticker = threading.Thread(target=_tick, args=(state,), name="feedback", daemon=True)
+    ticker.start()
     serve(create_app(state), args.host, args.port, args.log_level)
     return 0
+
+
+def _tick(state) -> None:  # type: ignore[no-untyped-def]
+    """Mature feedback once a second, as the real back end's batch jobs do."""
+    while True:
+        time.sleep(1)
+        try:
+            state.process_due()
+        except Exception:  # a failed round is retried on the next tick
+            logging.getLogger(__name__).exception("feedback processing failed")
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:
@@ -117,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="端口；0 表示任选空闲端口")
     serve.add_argument("--log-level", default="warning")
+    serve.add_argument(
+        "--feedback-delay", type=float, default=20.0, help="申报提交后多少秒可获取反馈（手册为20秒；测试用0）"
+    )
     serve.set_defaults(func=cmd_serve)
 
     accounts = sub.add_parser("accounts", help="列出演示纳税人及初始申报密码提示")

@@ -56,13 +56,19 @@ def info(engine: Engine, unit_id: str, feed: str) -> dict[str, object]:
     return {"epoch": row.epoch, "count": count, "last_seq": row.last_seq, "horizon_seq": row.horizon_seq}
 
 
-def page(engine: Engine, unit_id: str, feed: str, since: int, limit: int, epoch: str | None) -> bytes:
-    """One page of the feed as JSON bytes, built from the stored record texts without re-encoding."""
+def page(
+    engine: Engine, unit_id: str, feed: str, since: int, limit: int, epoch: str | None, full: bool = False
+) -> bytes:
+    """One page of the feed as JSON bytes, built from the stored record texts without re-encoding.
+
+    ``full`` marks a read that started at 0 and will treat whatever it does not see as deleted; it does
+    not need the purged tombstones, so the horizon does not stop it.
+    """
     with engine.connect() as conn:
         row = _feed_row(conn, unit_id, feed)
         if since > 0 and (epoch != row.epoch or since > row.last_seq):
             raise ApiFailure(409, codes.EPOCH_CHANGED)
-        if since > 0 and since < row.horizon_seq:
+        if since > 0 and since < row.horizon_seq and not full:
             raise ApiFailure(410, codes.HORIZON_PASSED)
         result = conn.execute(_PAGE, {"u": unit_id, "f": feed, "s": since, "n": limit + 1}).all()
     more = len(result) > limit

@@ -108,7 +108,8 @@ def make_employee(
     """One employee; ``hire`` fixes the 开始缴费月份 (a new hire), else a past month is drawn."""
     person = _identity(rng, as_of, 18, 60, used_ids)
     last_month = Period.of(as_of)
-    earliest = max(_FIRST_HIRE, Period.of(date.fromisoformat(str(person["birth_date"]))).add(18 * 12))
+    adult = Period.of(date.fromisoformat(str(person["birth_date"]))).add(18 * 12)
+    earliest = min(max(_FIRST_HIRE, adult), last_month)  # 18×365 days can fall a few days short of 18 years
     start = hire or earliest.add(rng.randrange(0, earliest.months_until(last_month) + 1))
     stopped = hire is None and rng.random() < 0.1
     end = str(start.add(rng.randrange(0, start.months_until(last_month) + 1))) if stopped else None

@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("insured", sa.Text, nullable=False),
         sa.Column("seq", sa.Integer, nullable=False),
     )
-    for column in ("name", "id_number", "status", "village", "updated_at"):
+    for column in ("name", "id_number"):
         op.create_index(f"residents_by_{column}", "residents", [column])
 
 

@@ -30,7 +30,8 @@ def upgrade() -> None:
         sa.Column("insured", sa.Text, nullable=False),  # JSON list of 险种 rows (职工参保明细)
         sa.Column("seq", sa.Integer, nullable=False),  # feed position of the version held here
     )
-    for column in ("name", "id_number", "status", "unit_no", "updated_at"):
+    # Only selective columns get an index: 参保状态 and 单位编号 have a handful of values, a scan is as fast.
+    for column in ("name", "id_number"):
         op.create_index(f"employees_by_{column}", "employees", [column])
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Business = Literal["employer", "collector"]
 
@@ -21,4 +22,15 @@ class ModuleSpec:
     migration_branch: str
     feed: str
     password_hint: str
+    datasets: tuple[str, ...] = ()  # "package.module:NAME" of each synced Dataset, imported when needed
+    cli: tuple[str, ...] = ()  # "package.module:register" functions that add command-line commands
     order: int = 0
+
+    def load_datasets(self) -> list[Any]:
+        return [load_object(reference) for reference in self.datasets]
+
+
+def load_object(reference: str) -> Any:
+    """Import ``"package.module:name"`` lazily, the way entry points name objects."""
+    module_name, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)

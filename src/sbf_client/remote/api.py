@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from .contract import models as m
 from .contract import paths
+from .errors import ApiError
 from .http import HttpClient
 
 
@@ -59,12 +60,49 @@ class RemoteApi:
             self.http.get_json("mgmt", _path(paths.FEED_INFO, unit_id=unit_id, feed=feed), token=token)
         )
 
-    def feed_page(self, unit_id: str, feed: str, token: str, *, since: int, limit: int, epoch: str | None) -> bytes:
-        """One page of a change feed as the raw JSON body (the sync engine parses it in bulk)."""
+    def feed_page(
+        self, unit_id: str, feed: str, token: str, *, since: int, limit: int, epoch: str | None, full: bool = False
+    ) -> bytes:
+        """One page of a change feed as the raw JSON body (the sync engine parses it in bulk).
+
+        ``full``: this read started at 0 and replaces the whole cache, so purged tombstones do not matter.
+        """
         params: dict[str, object] = {"since": since, "limit": limit}
         if epoch:
             params["epoch"] = epoch
+        if full:
+            params["full"] = "true"
         return self.http.get("mgmt", _path(paths.FEED_CHANGES, unit_id=unit_id, feed=feed), params=params, token=token)
+
+    def submission(self, unit_id: str, token: str, key: str) -> m.SubmissionRecord | None:
+        """What the server did with an Idempotency-Key; None when it never received it."""
+        try:
+            raw = self.http.get_json("mgmt", _path(paths.SUBMISSION, unit_id=unit_id, key=key), token=token)
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+        return m.SubmissionRecord.model_validate(raw)
+
+    def declare_wages(
+        self, unit_id: str, token: str, key: str, request: dict[str, object]
+    ) -> m.WageDeclarationAccepted:
+        body = m.WageDeclarationRequest.model_validate(request).model_dump(mode="json")
+        return m.WageDeclarationAccepted.model_validate(
+            self.http.post_json(
+                "mgmt", _path(paths.WAGE_DECLARATIONS, unit_id=unit_id), body, token=token, idempotency_key=key
+            )
+        )
+
+    def wage_declarations(self, unit_id: str, token: str) -> list[m.WageDeclarationSummary]:
+        raw = self.http.get_json("mgmt", _path(paths.WAGE_DECLARATIONS, unit_id=unit_id), token=token)
+        return m.WageDeclarationList.model_validate(raw).declarations
+
+    def wage_declaration(self, unit_id: str, token: str, declaration_id: int) -> m.WageDeclarationDetail:
+        raw = self.http.get_json(
+            "mgmt", _path(paths.WAGE_DECLARATION, unit_id=unit_id, declaration_id=str(declaration_id)), token=token
+        )
+        return m.WageDeclarationDetail.model_validate(raw)
 
     def demo_accounts(self) -> list[m.DemoAccount]:
         return m.DemoAccounts.model_validate(self.http.get_json("mgmt", paths.DEMO_ACCOUNTS)).accounts

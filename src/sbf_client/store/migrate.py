@@ -58,3 +58,12 @@ def upgrade_app_db(engine: Engine) -> None:
 def upgrade_unit_db(engine: Engine, module_branch: str) -> None:
     """Bring a unit database to the newest ``core`` schema and that of its module's branch."""
     _upgrade(engine, _config("unit", (module_branch,)), ["heads"])
+
+
+def unit_db_is_current(engine: Engine, module_branch: str) -> bool:
+    """Whether a unit database already has every revision of ``core`` and of its module's branch."""
+    script = ScriptDirectory.from_config(_config("unit", (module_branch,)))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    applied = {rev.revision for rev in script.revision_map.iterate_revisions(current, "base", inclusive=True)}
+    return set(script.get_heads()) <= applied

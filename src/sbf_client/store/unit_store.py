@@ -12,6 +12,7 @@ from .migrate import upgrade_unit_db
 
 def open_unit_db(path: Path, module_branch: str) -> Engine:
     """Open a unit database (creating it if needed) and bring it to the newest schema of its module."""
-    engine = sqlite_engine(path)
+    # FULL: a unit database holds submissions and payments, whose commits must survive a power cut.
+    engine = sqlite_engine(path, synchronous="FULL", cache_mb=64)
     upgrade_unit_db(engine, module_branch)
     return engine

@@ -8,5 +8,6 @@ MODULE = ModuleSpec(
     migration_branch="collector",
     feed="residents",
     password_hint="初始化申报密码为纳税人识别号后6位。如您已修改申报密码，请输入新申报密码。",
+    datasets=("sbf_client.modules.collector.sync.datasets:RESIDENTS",),
     order=2,
 )

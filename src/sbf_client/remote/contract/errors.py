@@ -17,6 +17,9 @@ WRONG_BUSINESS = 20002
 WRONG_PASSWORD = 20101
 INITIAL_PASSWORD_MUST_CHANGE = 20102
 NEW_PASSWORD_REJECTED = 20103
+IDEMPOTENCY_KEY_MISSING = 10428
+WAGE_NOT_NEEDED = 20201
+WAGE_REQUEST_INVALID = 20202
 
 MESSAGES: dict[int, str] = {
     BAD_REQUEST: "请求参数有误，请检查后重试。",
@@ -31,6 +34,9 @@ MESSAGES: dict[int, str] = {
     WRONG_PASSWORD: "申报密码验证失败：[20101]您输入的申报密码有误，请重新输入。",
     INITIAL_PASSWORD_MUST_CHANGE: "您使用的是初始申报密码，请先修改申报密码后再使用本系统。",
     NEW_PASSWORD_REJECTED: "新申报密码不符合要求，请重新设置。",
+    IDEMPOTENCY_KEY_MISSING: "提交缺少业务流水号（Idempotency-Key），已拒绝。",
+    WAGE_NOT_NEEDED: "本地区为税务代征模式，缴费工资由社保部门核定，无需进行缴费工资申报。",
+    WAGE_REQUEST_INVALID: "缴费工资申报数据有误，请检查后重新提交。",
 }
 
 

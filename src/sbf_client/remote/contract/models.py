@@ -196,6 +196,81 @@ class FeedInfo(Model):
     horizon_seq: int  # tombstones at or below this seq are gone: an older ``since`` gets 410
 
 
+# ---------------------------------------------------------------- submissions
+
+
+class SubmissionRecord(Model):
+    """``GET …/submissions/{key}``: the first answer the server gave to an Idempotency-Key."""
+
+    key: str
+    kind: str
+    status_code: int
+    response: dict[str, Any]
+    received_at: str
+
+
+DeclarationType = Literal["日常", "年度"]
+DeclareBy = Literal["按职工", "按险种"]
+
+
+class WageRow(Model):
+    """One row of a 缴费工资申报: an employee (by record key), optionally one 险种, the new wage."""
+
+    key: str
+    item: str | None = None  # 征收项目 code, 按险种 only
+    new_wage: Money
+    effective_month: Month | None = None  # 生效年月, 日常 only
+
+
+class WageDeclarationRequest(Model):
+    declaration_type: DeclarationType
+    by: DeclareBy
+    rows: list[WageRow] = Field(min_length=1, max_length=100_000)
+
+
+class WageDeclarationAccepted(Model):
+    declaration_id: int
+    status: str  # 待反馈
+    submitted_at: str
+    total: int  # 职工总数
+
+
+class WageDeclarationSummary(Model):
+    """A row of 缴费工资申报记录."""
+
+    declaration_id: int
+    key: str
+    declaration_type: str  # 日常缴费工资申报 / 年度缴费工资申报
+    by: DeclareBy
+    submitted_at: str
+    tax_authority: str
+    total: int
+    status: str  # 待反馈 / 全部申报成功 / 全部申报失败 / 部分申报成功
+
+
+class WageItemResult(Model):
+    """A line of 申报明细: one employee (按职工) or one employee × 险种 (按险种)."""
+
+    key: str
+    name: str
+    id_type: str
+    id_number: str
+    item: str | None
+    old_wage: Money | None
+    new_wage: Money
+    effective_month: Month | None
+    status: str  # 待反馈 / 成功 / 失败 / 部分成功
+    reason: str
+
+
+class WageDeclarationDetail(WageDeclarationSummary):
+    items: list[WageItemResult]
+
+
+class WageDeclarationList(Model):
+    declarations: list[WageDeclarationSummary]
+
+
 # ---------------------------------------------------------------- sandbox administration
 
 
@@ -217,6 +292,10 @@ class CompactRequest(Model):
     """Purge tombstones at or below ``up_to_seq`` (default: all of them)."""
 
     up_to_seq: int | None = None
+
+
+class SandboxSettings(Model):
+    feedback_delay: float = Field(default=20.0, ge=0, le=3600)  # seconds before feedback is available
 
 
 class FaultSettings(Model):

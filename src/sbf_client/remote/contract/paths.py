@@ -12,6 +12,9 @@ UNIT_REGISTRATION = "/mgmt/v1/units/{unit_id}/registration"  # GET: 参保登记
 FEED_CHANGES = "/mgmt/v1/units/{unit_id}/feeds/{feed}/changes"  # GET ?since=&limit=&epoch=
 FEED_INFO = "/mgmt/v1/units/{unit_id}/feeds/{feed}/info"  # GET: live count, last seq, epoch
 DEMO_ACCOUNTS = "/mgmt/v1/demo/accounts"  # GET: the sandbox's demo taxpayers (演示地区 only)
+SUBMISSION = "/mgmt/v1/units/{unit_id}/submissions/{key}"  # GET: what became of an Idempotency-Key
+WAGE_DECLARATIONS = "/mgmt/v1/units/{unit_id}/wage-declarations"  # POST submit (Idempotency-Key), GET list
+WAGE_DECLARATION = "/mgmt/v1/units/{unit_id}/wage-declarations/{declaration_id}"  # GET: per-employee feedback
 
 # 征收子系统
 COLL_PING = "/coll/v1/ping"
@@ -19,6 +22,7 @@ COLL_PING = "/coll/v1/ping"
 # Sandbox administration, relative to the server root (not a region).
 ADMIN_HEALTH = "/admin/health"
 ADMIN_FAULTS = "/admin/faults"
+ADMIN_SETTINGS = "/admin/settings"
 ADMIN_MUTATE = "/admin/units/{unit_id}/feeds/{feed}/mutate"
 ADMIN_REKEY = "/admin/units/{unit_id}/feeds/{feed}/rekey"
 ADMIN_COMPACT = "/admin/units/{unit_id}/feeds/{feed}/compact"

@@ -1,0 +1,63 @@
+"""``sbf-client region list`` / ``region set NAME [--mgmt-url URL --coll-url URL]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from sbf_client.services.regions import available_regions, find_region
+
+from .common import Cli, emit
+
+
+def cmd_list(cli: Cli) -> None:
+    chosen = cli.context.store.region()
+    regions = available_regions()
+    rows = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "mode": r.mode,
+            "sandbox": r.is_sandbox,
+            "chosen": chosen is not None and chosen.region_id == r.id,
+        }
+        for r in regions
+    ]
+
+    def text() -> None:
+        for row in rows:
+            mark = "★" if row["chosen"] else " "
+            print(f"{mark} {row['name']}（{row['mode']}）{'  内置演示服务' if row['sandbox'] else ''}")
+        if chosen is None:
+            print("尚未选择地区：sbf-client region set 地区名称")
+
+    emit(cli, {"regions": rows, "chosen": chosen.name if chosen else None}, text)
+
+
+def cmd_set(cli: Cli) -> None:
+    entry = find_region(cli.args.name)
+    choice = cli.context.choose_region(entry, cli.args.mgmt_url, cli.args.coll_url)
+    emit(
+        cli,
+        {
+            "region": {
+                "id": choice.region_id,
+                "name": choice.name,
+                "mode": choice.mode,
+                "mgmt_url": choice.mgmt_url,
+                "coll_url": choice.coll_url,
+            }
+        },
+        f"已选择地区【{choice.name}】。地区一经确定不能更改。",
+    )
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    region = commands.add_parser("region", help="地区", parents=[common])
+    sub = region.add_subparsers(dest="action", required=True)
+    listing = sub.add_parser("list", help="列出可选地区", parents=[common])
+    listing.set_defaults(handler=cmd_list)
+    choose = sub.add_parser("set", help="选择地区（一经确定不能更改）", parents=[common])
+    choose.add_argument("name", help="地区名称或标识，例如 演示地区（税务自主模式）")
+    choose.add_argument("--mgmt-url", help="管理子系统地址（演示地区默认使用内置服务）")
+    choose.add_argument("--coll-url", help="征收子系统地址")
+    choose.set_defaults(handler=cmd_set)

@@ -1,0 +1,58 @@
+"""``sbf-client sync --unit X [--full]``: 增量更新 (or 全量更新) of a unit's cached data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sbf_client.services.sync import SyncService
+from sbf_client.services.units import UnitService
+from sbf_client.sync.progress import Progress, ProgressUpdate
+
+from .common import Cli, emit
+
+
+def cmd_sync(cli: Cli) -> None:
+    unit = UnitService(cli.context).find(cli.args.business, cli.args.unit)
+    session = cli.login(unit)
+    cli.context.refresh_code_tables()
+    last = [-1]
+
+    def show(update: ProgressUpdate) -> None:
+        if cli.json or not sys.stderr.isatty():
+            return
+        percent = int(update.done * 100 / update.total) if update.total else 0
+        if percent != last[0]:
+            last[0] = percent
+            print(f"\r{update.message} {percent}%", end="", file=sys.stderr, flush=True)
+
+    results = SyncService(cli.context, cli.databases).sync(
+        unit, session, full=cli.args.full, confirm_deletions=cli.args.confirm_deletions, progress=Progress(show)
+    )
+    if last[0] >= 0:
+        print(file=sys.stderr)
+    first = results[0]
+    summary = {**first.as_dict(), "datasets": [r.as_dict() for r in results]}
+
+    def text() -> None:
+        for r in results:
+            kind = "全量更新" if r.mode == "full" else "增量更新"
+            if r.awaiting_confirmation:
+                print(
+                    f"{kind}将删除本地 {r.deleted} 条{r.dataset}记录，比例过高，未执行。核实后如需继续，"
+                    "请加 --confirm-deletions 重新运行。"
+                )
+                continue
+            reason = f"（{r.reason}）" if r.reason else ""
+            print(f"{kind}完成{reason}：新增 {r.added}，变更 {r.changed}，删除 {r.deleted}，共 {r.total} 条。")
+
+    emit(cli, summary, text)
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    sync = commands.add_parser("sync", help="更新本地数据（增量更新；--full 全量更新）", parents=[common])
+    sync.add_argument("--unit", required=True, help="纳税人识别号或纳税人名称")
+    sync.add_argument("--business", choices=["employer", "collector"], default="employer")
+    sync.add_argument("--full", action="store_true", help="全量更新")
+    sync.add_argument("--confirm-deletions", action="store_true", help="全量更新将删除大量本地记录时，确认继续")
+    sync.set_defaults(handler=cmd_sync)

@@ -1,0 +1,164 @@
+"""``sbf-client unit add|list|passwd``: the manual's 添加单位 flow and 单位管理 on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from sbf_client.core.errors import InputError
+from sbf_client.core.passwords import collector_initial_password, initial_password
+from sbf_client.remote.contract import errors as codes
+from sbf_client.remote.contract.models import UnitSummary
+from sbf_client.remote.errors import ApiError
+from sbf_client.services.units import Session, UnitService, check_taxpayer_id
+
+from .common import PASSWORD_ENV, Cli, emit
+
+CONFIRM_NOTICE = (
+    "根据社会保险费征管职能划转的统一要求，我省税务机关统一接收社会保险费的征收权。请确认纳税人识别号、单位名称和"
+    "社保经办机构、单位编号的对应关系。请务必认真核对，确认对应关系是否正确，确认无误后再使用本系统。"
+)
+WRONG_NOTICE = "如对应有误，请赴相关的税务办税大厅进行修正后再使用本系统。"
+
+
+def _choose(cli: Cli, service: UnitService, units: list[UnitSummary]) -> tuple[UnitSummary, Session | None, str | None]:
+    """选择单位: by --choice, or the unit whose initial password the given --unit-no opens."""
+    if len(units) == 1:
+        return units[0], None, None
+    if cli.args.choice:
+        if not 1 <= cli.args.choice <= len(units):
+            raise InputError(f"--choice 须在1到{len(units)}之间。")
+        return units[cli.args.choice - 1], None, None
+    if cli.args.unit_no and not os.environ.get(PASSWORD_ENV):
+        password = initial_password(cli.args.unit_no)
+        for unit in units:
+            try:
+                return unit, service.verify(unit.unit_id, password), password
+            except ApiError as error:
+                if error.code != codes.WRONG_PASSWORD:
+                    raise
+    table = "\n".join(
+        f"  {i}  {u.taxpayer_id}  {u.name}  {u.registered_on}  {u.taxpayer_status}  {u.kind}"
+        for i, u in enumerate(units, start=1)
+    )
+    raise InputError(
+        "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位（--choice 序号）：\n"
+        "  序号  纳税人识别号  纳税人名称  登记日期  纳税人状态  单位\n" + table
+    )
+
+
+def _password(cli: Cli, taxpayer_id: str) -> str:
+    """The 申报密码 to verify with: SBF_PASSWORD or a prompt, else the initial one the options point at."""
+    if os.environ.get(PASSWORD_ENV):
+        return cli.password()
+    if cli.args.unit_no:
+        return initial_password(cli.args.unit_no)
+    if cli.args.business == "collector" and cli.args.initial:
+        return collector_initial_password(taxpayer_id)
+    return cli.password()
+
+
+def cmd_add(cli: Cli) -> None:
+    service = UnitService(cli.context)
+    taxpayer_id = check_taxpayer_id(cli.args.taxpayer_id)
+    summary, session, password = _choose(cli, service, service.lookup(taxpayer_id, cli.args.business))
+    if session is None or password is None:
+        password = _password(cli, taxpayer_id)
+        session = service.verify(summary.unit_id, password)
+    changed = False
+    if session.must_change_password:
+        cli.note("首次使用初始申报密码，须修改申报密码。")
+        new, again = cli.new_password(cli.args.new_password)
+        info = service.registration(session)
+        service.change_password(session, password, new, again, [r.unit_no for r in info.registrations])
+        changed = True
+        cli.note("修改成功")
+    info = service.registration(session)
+    cli.note(f"确认参保登记信息\n{CONFIRM_NOTICE}\n纳税人识别号：{info.taxpayer_id}（{info.name}）")
+    for r in info.registrations:
+        cli.note(f"  单位编号 {r.unit_no}  社保经办机构 {r.agency}  主管税务机关 {r.tax_authority}")
+    cli.note(WRONG_NOTICE)
+    confirmed = cli.confirm("我已确认无误？", cli.args.yes)
+    local = service.save(cli.args.business, summary, info, confirmed)
+    emit(
+        cli,
+        {
+            "unit": {
+                "taxpayer_id": local.taxpayer_id,
+                "name": local.name,
+                "server_unit_id": local.server_unit_id,
+                "tax_authority": local.tax_authority,
+                "tax_branch": local.tax_branch,
+                "module": local.module,
+            },
+            "registrations": [r.model_dump() for r in info.registrations],
+            "password_changed": changed,
+        },
+        f"单位【{local.name}】添加成功。",
+    )
+
+
+def cmd_list(cli: Cli) -> None:
+    units = cli.context.store.units(cli.args.business, cli.args.search or "")
+    rows = [
+        {
+            "taxpayer_id": u.taxpayer_id,
+            "name": u.name,
+            "tax_authority": u.tax_authority,
+            "tax_branch": u.tax_branch,
+            "remark": u.remark,
+            "server_unit_id": u.server_unit_id,
+        }
+        for u in units
+    ]
+
+    def text() -> None:
+        print("序号  纳税人识别号  纳税人名称  主管税务机关  主管科所分局  备注")
+        for i, u in enumerate(units, start=1):
+            print(f"{i}  {u.taxpayer_id}  {u.name}  {u.tax_authority}  {u.tax_branch}  {u.remark}")
+
+    emit(cli, {"units": rows}, text)
+
+
+def cmd_passwd(cli: Cli) -> None:
+    service = UnitService(cli.context)
+    unit = service.find(cli.args.business, cli.args.unit)
+    old = cli.password("原申报密码：")
+    session = service.verify(unit.server_unit_id, old)
+    new, again = cli.new_password(cli.args.new_password)
+    service.change_password(session, old, new, again, [r.unit_no for r in cli.context.store.registrations(unit.id)])
+    emit(cli, {"unit": unit.taxpayer_id}, "修改成功")
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    unit = commands.add_parser("unit", help="单位管理", parents=[common])
+    sub = unit.add_subparsers(dest="action", required=True)
+
+    def business(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--business",
+            choices=["employer", "collector"],
+            default="employer",
+            help="业务：employer 用人单位（默认）或 collector 代收单位",
+        )
+
+    add = sub.add_parser("add", help="添加单位", parents=[common])
+    add.add_argument("taxpayer_id", help="纳税人识别号")
+    business(add)
+    add.add_argument("--unit-no", help="单位编号：初始申报密码取其后6位（不足6位末尾补0），多家单位时据此选择")
+    add.add_argument("--choice", type=int, help="一个纳税人识别号对应多家单位时，选择单位的序号")
+    add.add_argument("--initial", action="store_true", help="代收单位：使用初始申报密码（纳税人识别号后6位）")
+    add.add_argument("--new-password", help="首次使用时须修改的新申报密码")
+    add.add_argument("--yes", action="store_true", help="参保登记信息已确认无误")
+    add.set_defaults(handler=cmd_add)
+
+    listing = sub.add_parser("list", help="单位列表", parents=[common])
+    business(listing)
+    listing.add_argument("--search", help="按纳税人识别号/纳税人名称/备注关键字搜索")
+    listing.set_defaults(handler=cmd_list)
+
+    passwd = sub.add_parser("passwd", help="修改申报密码", parents=[common])
+    business(passwd)
+    passwd.add_argument("--unit", required=True, help="纳税人识别号或纳税人名称")
+    passwd.add_argument("--new-password")
+    passwd.set_defaults(handler=cmd_passwd)

@@ -1,0 +1,1 @@
+"""Documents: reading imported files, and (in later issues) rendering PDF and Excel outputs."""

@@ -1,0 +1,104 @@
+"""``sbf-client wages declare|feedback|records``: 缴费工资申报 from a file, 获取反馈, 缴费工资申报记录."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from sbf_client.cli.common import Cli, emit
+from sbf_client.core.errors import InputError
+from sbf_client.services.units import UnitService
+
+from ..services.wages import PENDING, SUBMITTING, WageService
+
+
+def cmd_declare(cli: Cli) -> None:
+    unit = UnitService(cli.context).find("employer", cli.args.unit)
+    session = cli.login(unit)
+    service = WageService(cli.context, cli.databases)
+    check = service.check_file(unit, Path(cli.args.file), cli.args.type, cli.args.by)
+    if check.errors:
+        raise InputError("申报数据有误，未提交。请修改后重新导入：\n" + "\n".join(check.errors[:50]))
+    for warning in check.warnings[:20]:
+        cli.note(f"提示：{warning}")
+    if check.filtered:
+        cli.note(f"已自动过滤 {check.filtered} 行税务代征险种的数据。")
+    if check.warnings and not cli.confirm("生效年月早于系统当前年月，将会产生补缴信息，是否确定？", cli.args.yes):
+        raise InputError("已取消提交。生效年月早于系统当前年月将会产生补缴信息，确认后请加 --yes 重新提交。")
+    record = service.declare(unit, session, check, cli.args.type, cli.args.by)
+    emit(
+        cli,
+        {
+            "declaration": record.as_dict(),
+            "rows": len(check.lines),
+            "filtered": check.filtered,
+            "warnings": check.warnings,
+        },
+        f"提交成功：{record.total} 名职工，状态【{record.status}】。约20秒后可获取反馈：sbf-client wages feedback "
+        f"--unit {unit.taxpayer_id}",
+    )
+
+
+def cmd_feedback(cli: Cli) -> None:
+    unit = UnitService(cli.context).find("employer", cli.args.unit)
+    session = cli.login(unit)
+    service = WageService(cli.context, cli.databases)
+    deadline = time.monotonic() + cli.args.wait
+    records = service.feedback(unit, session)
+    while any(r.status in (PENDING, SUBMITTING) for r in records) and time.monotonic() < deadline:
+        time.sleep(1)
+        records = service.feedback(unit, session)
+
+    def text() -> None:
+        print("序号  申报时间  申报类型  主管税务机关  职工总数  状态")
+        for i, r in enumerate(records, start=1):
+            print(
+                f"{i}  {r.submitted_at}  {r.declaration_type}缴费工资申报  {unit.tax_authority}  {r.total}  {r.status}"
+                + (f"（{r.message}）" if r.message else "")
+            )
+
+    emit(cli, {"declarations": [r.as_dict() for r in records]}, text)
+
+
+def cmd_detail(cli: Cli) -> None:
+    unit = UnitService(cli.context).find("employer", cli.args.unit)
+    service = WageService(cli.context, cli.databases)
+    items = service.items(unit, cli.args.id)
+    if not items:
+        raise InputError(f"没有编号为{cli.args.id}的缴费工资申报记录。")
+
+    def text() -> None:
+        from sbf_client.core.ids import mask_id_number
+
+        print("姓名  证件号码  原缴费工资(元)  新缴费工资(元)  生效年月  状态  原因")
+        for i in items:
+            print(
+                f"{i['name']}  {mask_id_number(i['id_number'])}  {i['old_wage'] or ''}  {i['new_wage']}  "
+                f"{i['effective_month'] or ''}  {i['status']}  {i['reason']}"
+            )
+
+    emit(cli, {"items": items}, text)
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    wages = commands.add_parser("wages", help="缴费工资申报（用人单位）", parents=[common])
+    sub = wages.add_subparsers(dest="action", required=True)
+
+    declare = sub.add_parser("declare", help="从文件导入并提交缴费工资申报", parents=[common])
+    declare.add_argument("--unit", required=True, help="纳税人识别号或纳税人名称")
+    declare.add_argument("--file", required=True, help="Excel（.xlsx）或CSV文件：证件号码、姓名、新缴费工资、生效年月")
+    declare.add_argument("--type", choices=["日常", "年度"], default="日常", help="日常（默认）或年度缴费工资申报")
+    declare.add_argument("--by", choices=["按职工", "按险种"], default="按职工")
+    declare.add_argument("--yes", action="store_true", help="确认提示（如生效年月早于当前年月会产生补缴）")
+    declare.set_defaults(handler=cmd_declare)
+
+    feedback = sub.add_parser("feedback", help="获取反馈并列出缴费工资申报记录", parents=[common])
+    feedback.add_argument("--unit", required=True)
+    feedback.add_argument("--wait", type=float, default=0, help="最多等待多少秒直到没有待反馈的记录")
+    feedback.set_defaults(handler=cmd_feedback)
+
+    detail = sub.add_parser("detail", help="查看一条申报记录的申报明细", parents=[common])
+    detail.add_argument("--unit", required=True)
+    detail.add_argument("--id", type=int, required=True, help="申报记录编号（feedback 输出中的 id）")
+    detail.set_defaults(handler=cmd_detail)

@@ -1,0 +1,1 @@
+"""用人单位 use cases shared by the UI and the command line."""

@@ -1,0 +1,142 @@
+"""The client's running context, shared by the desktop UI and the command line: the data home, the app
+database, the clock, the module registry, and the region's servers (starting the embedded sandbox for
+a 演示地区 the first time they are needed).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from sbf_client.core.clock import Clock, SystemClock, format_timestamp
+from sbf_client.core.errors import InputError, SbfError
+from sbf_client.plugins.registry import Registry, discover
+from sbf_client.plugins.spec import ModuleSpec
+from sbf_client.remote.api import RemoteApi
+from sbf_client.remote.http import Endpoints, HttpClient
+from sbf_client.remote.proxy import ProxySettings
+from sbf_client.store.app_store import AppStore, LocalUnit, RegionChoice
+from sbf_client.store.home import DataHome
+
+from .regions import RegionEntry
+from .sandbox import RunningSandbox, start_sandbox
+
+log = logging.getLogger(__name__)
+PROXY_SETTING = "network.proxy"
+CODES_SETTING = "rule_files"
+
+
+class NoRegionError(SbfError):
+    def __init__(self) -> None:
+        super().__init__("尚未选择地区，请先选择地区。")
+
+
+class ClientContext:
+    def __init__(self, home: DataHome, *, clock: Clock | None = None, registry: Registry | None = None) -> None:
+        self.home = home.ensure()
+        self.clock = clock or SystemClock()
+        self.store = AppStore.open(home)
+        self.registry = registry or discover()
+        self._sandbox: RunningSandbox | None = None
+        self._api: RemoteApi | None = None
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------- region
+
+    def region(self) -> RegionChoice:
+        region = self.store.region()
+        if region is None:
+            raise NoRegionError()
+        return region
+
+    def choose_region(
+        self, entry: RegionEntry, mgmt_url: str | None = None, coll_url: str | None = None
+    ) -> RegionChoice:
+        """Record the region (once: M778); URLs given here override the list's (or the embedded sandbox)."""
+        if bool(mgmt_url) != bool(coll_url):
+            raise InputError("管理子系统地址和征收子系统地址须同时填写。")
+        choice = RegionChoice(
+            region_id=entry.id,
+            name=entry.name,
+            mode=entry.mode,
+            mgmt_url=mgmt_url or entry.mgmt_url,
+            coll_url=coll_url or entry.coll_url,
+            sandbox_region=entry.sandbox_region,
+            chosen_at=format_timestamp(self.clock.now()),
+        )
+        self.store.choose_region(choice)
+        return choice
+
+    def endpoints(self) -> Endpoints:
+        region = self.region()
+        if region.mgmt_url and region.coll_url:
+            return Endpoints(region.mgmt_url, region.coll_url)
+        if region.sandbox_region is None:
+            raise SbfError(f"地区【{region.name}】没有配置服务器地址，请联系主管税务机关。")
+        with self._lock:
+            if self._sandbox is None or not self._sandbox.alive:
+                log.info("starting the embedded sandbox for %s", region.name)
+                self._sandbox = start_sandbox(self.home.sandbox_dir)
+        return self._sandbox.endpoints(region.sandbox_region)
+
+    # ---------------------------------------------------------------- network
+
+    def proxy(self) -> ProxySettings:
+        saved = self.store.setting(PROXY_SETTING) or {}
+        return ProxySettings(
+            saved.get("kind", "direct"),
+            saved.get("host", ""),
+            int(saved.get("port", 0) or 0),
+            saved.get("username", ""),
+            saved.get("password", ""),
+        )
+
+    def api(self) -> RemoteApi:
+        """The client for the region's servers, through the proxy 网络设置 names."""
+        if self._api is None:
+            endpoints = self.endpoints()
+            with self._lock:
+                if self._api is None:
+                    self._api = RemoteApi(HttpClient(endpoints, proxy=self.proxy()))
+        return self._api
+
+    def reset_api(self) -> None:
+        """Forget the client, e.g. after the proxy settings changed."""
+        with self._lock:
+            if self._api is not None:
+                self._api.close()
+                self._api = None
+
+    # ---------------------------------------------------------------- 规则文件
+
+    def code_tables(self) -> dict[str, dict[str, str]]:
+        """The cached 规则文件 code tables; downloaded from the 管理子系统 when there are none yet."""
+        cached = self.store.setting(CODES_SETTING)
+        if cached is None:
+            return self.refresh_code_tables()
+        return cached["tables"]
+
+    def refresh_code_tables(self) -> dict[str, dict[str, str]]:
+        """Download the newest 规则文件 (every login does, M5208) and keep them for offline use."""
+        codes = self.api().code_tables()
+        self.store.set_setting(CODES_SETTING, {"version": codes.version, "tables": codes.tables})
+        return codes.tables
+
+    # ---------------------------------------------------------------- modules and units
+
+    def module(self, module_id: str) -> ModuleSpec:
+        try:
+            return self.registry.get(module_id)
+        except KeyError:
+            raise SbfError(f"未安装{'用人单位' if module_id == 'employer' else '代收单位'}业务。") from None
+
+    def unit_db_path(self, unit: LocalUnit) -> Path:
+        return self.home.units_dir / unit.db_name
+
+    def close(self) -> None:
+        self.reset_api()
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        self.store.close()

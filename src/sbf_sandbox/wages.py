@@ -1,0 +1,264 @@
+"""缴费工资申报 in the 管理子系统: accept → 待反馈 → per-employee results after the feedback delay.
+
+The rules applied when a declaration matures: the employee must be on the unit's roll; only 税务自主 险种
+are declared (税务代征 ones are filtered out); a 日常 生效年月 may not be after the employee's 终止缴费月份
+nor before the 开始缴费月份; the wage must lie within 60 %–300 % of the region's 社平工资. Successful
+rows change the employees' 缴费基数, which then reach clients through the change feed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from sbf_client.core.money import format_amount, from_fen, quantize_fen
+from sbf_client.core.periods import Period
+from sbf_client.remote.contract import errors as codes
+from sbf_client.remote.contract.models import WageDeclarationRequest
+
+from . import db, feeds
+from .errors import ApiFailure
+
+_STAMP = "%Y-%m-%d %H:%M:%S"
+TYPE_TITLES = {"日常": "日常缴费工资申报", "年度": "年度缴费工资申报"}
+PENDING = "待反馈"
+
+
+def annual_effective_month(now: datetime) -> Period:
+    """年度申报: the region's configuration puts the new 缴费基数 in force from the next January."""
+    return Period(now.year + 1, 1)
+
+
+def accept(
+    conn: Connection, unit_id: str, key: str, request: WageDeclarationRequest, now: datetime, delay: float
+) -> tuple[int, dict[str, Any]]:
+    """Record a declaration as 待反馈 (inside the idempotent submission's transaction)."""
+    unit = conn.execute(select(db.units.c.region_id).where(db.units.c.unit_id == unit_id)).one()
+    region = conn.execute(select(db.regions).where(db.regions.c.region_id == unit.region_id)).one()
+    if region.mode == "税务代征模式":
+        raise ApiFailure(422, codes.WAGE_NOT_NEEDED)
+    for row in request.rows:
+        if (request.declaration_type == "日常") != (row.effective_month is not None):
+            raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "日常申报须填写生效年月，年度申报不填写生效年月。")
+        if (request.by == "按险种") != (row.item is not None):
+            raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "按险种申报须指定险种，按职工申报不指定险种。")
+        if row.new_wage <= 0 or row.new_wage != quantize_fen(row.new_wage):
+            raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "新缴费工资须为大于0、最多两位小数的金额。")
+    submitted = now.strftime(_STAMP)
+    declaration_id = conn.execute(
+        insert(db.wage_declarations).values(
+            unit_id=unit_id,
+            key=key,
+            declaration_type=request.declaration_type,
+            by=request.by,
+            submitted_at=submitted,
+            due_at=(now + timedelta(seconds=delay)).isoformat(),
+            status=PENDING,
+            total=len({row.key for row in request.rows}),
+        )
+    ).inserted_primary_key[0]
+    conn.execute(
+        insert(db.wage_items),
+        [
+            {
+                "declaration_id": declaration_id,
+                "position": position,
+                "record_key": row.key,
+                "item": row.item,
+                "new_wage": f"{row.new_wage:.2f}",
+                "effective_month": row.effective_month,
+                "status": PENDING,
+                "reason": "",
+            }
+            for position, row in enumerate(request.rows)
+        ],
+    )
+    total = len({row.key for row in request.rows})
+    return 202, {"declaration_id": declaration_id, "status": PENDING, "submitted_at": submitted, "total": total}
+
+
+def _band(region) -> tuple[Decimal, Decimal]:  # type: ignore[no-untyped-def]
+    return (
+        from_fen(region.avg_wage_fen * region.band_low_pct // 100),
+        from_fen(region.avg_wage_fen * region.band_high_pct // 100),
+    )
+
+
+def _judge(
+    data: dict[str, Any], item: dict[str, Any], wage: Decimal, month: Period, band: tuple[Decimal, Decimal], daily: bool
+) -> str:
+    """The failure reason for one employee × 险种, or "" when it may be declared."""
+    low, high = band
+    if daily and item["end"] and month > Period.parse(item["end"]):
+        return f"生效年月（{month}）晚于该职工的终止缴费月份（{item['end']}）"
+    if daily and month < Period.parse(item["start"]):
+        return f"生效年月（{month}）早于该职工的开始缴费月份（{item['start']}）"
+    if wage < low:
+        return f"缴费工资低于本地区缴费基数下限（{format_amount(low)}元）"
+    if wage > high:
+        return f"缴费工资高于本地区缴费基数上限（{format_amount(high)}元）"
+    return ""
+
+
+def _employee_status(results: list[str]) -> str:
+    if all(r == "" for r in results):
+        return "成功"
+    return "失败" if all(r for r in results) else "部分成功"
+
+
+def process_due(engine: Engine, now: datetime) -> int:
+    """Give feedback to every declaration whose delay has passed; returns how many were processed."""
+    with engine.connect() as conn:
+        due = (
+            conn.execute(
+                select(db.wage_declarations.c.id)
+                .where(db.wage_declarations.c.status == PENDING, db.wage_declarations.c.due_at <= now.isoformat())
+                .order_by(db.wage_declarations.c.id)
+            )
+            .scalars()
+            .all()
+        )
+    for declaration_id in due:
+        _process(engine, declaration_id, now)
+    return len(due)
+
+
+def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
+    stamp = now.strftime(_STAMP)
+    with engine.connect().execution_options(write=True) as conn, conn.begin():
+        declaration = conn.execute(
+            select(db.wage_declarations).where(db.wage_declarations.c.id == declaration_id)
+        ).one()
+        if declaration.status != PENDING:
+            return  # another request processed it first
+        unit = conn.execute(select(db.units.c.region_id).where(db.units.c.unit_id == declaration.unit_id)).one()
+        region = conn.execute(select(db.regions).where(db.regions.c.region_id == unit.region_id)).one()
+        band = _band(region)
+        items = conn.execute(
+            select(db.wage_items)
+            .where(db.wage_items.c.declaration_id == declaration_id)
+            .order_by(db.wage_items.c.position)
+        ).all()
+        records = feeds.load(conn, declaration.unit_id, "employees", {i.record_key for i in items})
+        daily = declaration.declaration_type == "日常"
+        per_employee: dict[str, list[str]] = {}
+        changed: dict[str, dict[str, Any]] = {}
+        for row in items:
+            data = records.get(row.record_key)
+            wage = Decimal(row.new_wage)
+            month = Period.parse(row.effective_month) if daily else annual_effective_month(now)
+            reason, old = "", None
+            if data is None:
+                reason = "未找到该职工的参保信息"
+            else:
+                own = [i for i in data["insured"] if i["mode"] == "1" and (row.item is None or i["item"] == row.item)]
+                old = own[0]["base"] if own else None
+                if not own:
+                    reason = (
+                        "该职工无税务自主征收的险种，无需申报缴费工资"
+                        if row.item is None
+                        else "该险种不是税务自主征收的险种，无需申报缴费工资"
+                    )
+                else:
+                    reasons = [_judge(data, item, wage, month, band, daily) for item in own]
+                    reason = next((r for r in reasons if r), "")
+                    if not reason:
+                        for item in own:
+                            item["base"] = f"{wage:.2f}"
+                        data["updated_at"] = stamp
+                        changed[row.record_key] = data
+            per_employee.setdefault(row.record_key, []).append(reason)
+            conn.execute(
+                update(db.wage_items)
+                .where(db.wage_items.c.declaration_id == declaration_id, db.wage_items.c.position == row.position)
+                .values(
+                    status="成功" if not reason else "失败",
+                    reason=reason,
+                    old_wage=old,
+                    effective_month=str(month),
+                    name=(data or {}).get("name", ""),
+                    id_type=(data or {}).get("id_type", ""),
+                    id_number=(data or {}).get("id_number", ""),
+                )
+            )
+        outcomes = [_employee_status(results) for results in per_employee.values()]
+        if all(o == "成功" for o in outcomes):
+            status = "全部申报成功"
+        elif all(o == "失败" for o in outcomes):
+            status = "全部申报失败"
+        else:
+            status = "部分申报成功"
+        feeds.write(
+            conn, declaration.unit_id, "employees", [feeds.Change(key, data) for key, data in changed.items()], stamp
+        )
+        conn.execute(
+            update(db.wage_declarations)
+            .where(db.wage_declarations.c.id == declaration_id)
+            .values(status=status, processed_at=stamp)
+        )
+
+
+def _summary(declaration, tax_authority: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "declaration_id": declaration.id,
+        "key": declaration.key,
+        "declaration_type": TYPE_TITLES[declaration.declaration_type],
+        "by": declaration.by,
+        "submitted_at": declaration.submitted_at,
+        "tax_authority": tax_authority,
+        "total": declaration.total,
+        "status": declaration.status,
+    }
+
+
+def _tax_authority(conn: Connection, unit_id: str) -> str:
+    return conn.execute(select(db.units.c.tax_authority).where(db.units.c.unit_id == unit_id)).scalar_one()
+
+
+def listing(engine: Engine, unit_id: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        authority = _tax_authority(conn, unit_id)
+        rows = conn.execute(
+            select(db.wage_declarations)
+            .where(db.wage_declarations.c.unit_id == unit_id)
+            .order_by(db.wage_declarations.c.id)
+        ).all()
+    return [_summary(row, authority) for row in rows]
+
+
+def detail(engine: Engine, unit_id: str, declaration_id: int) -> dict[str, Any]:
+    with engine.connect() as conn:
+        declaration = conn.execute(
+            select(db.wage_declarations).where(
+                db.wage_declarations.c.id == declaration_id, db.wage_declarations.c.unit_id == unit_id
+            )
+        ).first()
+        if declaration is None:
+            raise ApiFailure(404, codes.NOT_FOUND)
+        authority = _tax_authority(conn, unit_id)
+        items = conn.execute(
+            select(db.wage_items)
+            .where(db.wage_items.c.declaration_id == declaration_id)
+            .order_by(db.wage_items.c.position)
+        ).all()
+    return {
+        **_summary(declaration, authority),
+        "items": [
+            {
+                "key": i.record_key,
+                "name": i.name,
+                "id_type": i.id_type,
+                "id_number": i.id_number,
+                "item": i.item,
+                "old_wage": i.old_wage,
+                "new_wage": i.new_wage,
+                "effective_month": i.effective_month,
+                "status": i.status,
+                "reason": i.reason,
+            }
+            for i in items
+        ],
+    }

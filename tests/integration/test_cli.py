@@ -1,0 +1,200 @@
+"""``sbf-client`` on the command line against a real sandbox: JSON out, errors in Chinese."""
+
+import os
+import subprocess
+import sys
+
+from tests.helpers import CLI_PASSWORD, ZIZHU, admin, cli, cli_unit
+
+HOSPITAL = "129901014557557170"
+
+
+def region_set(home, sandbox):
+    root = sandbox.endpoints(ZIZHU).mgmt_url
+    return cli(home, "region", "set", "演示地区（税务自主模式）", "--mgmt-url", root, "--coll-url", root)
+
+
+def test_region_list_and_set_once(sandbox, tmp_path):
+    home = tmp_path / "home"
+    listed = cli(home, "region", "list")
+    assert {r["name"] for r in listed["regions"]} == {"演示地区（税务自主模式）", "演示地区（税务代征模式）"}
+    assert listed["chosen"] is None
+    assert region_set(home, sandbox)["region"]["mode"] == "税务自主模式"
+    refused = cli(home, "region", "set", "演示地区（税务代征模式）", check=False)
+    assert not refused["ok"] and "地区一经确定不能更改" in refused["error"]["message"]
+    unknown = cli(tmp_path / "other", "region", "set", "火星", check=False)
+    assert "没有名为“火星”的地区" in unknown["error"]["message"]
+
+
+def test_add_a_unit_that_shares_its_taxpayer_id(sandbox, tmp_path):
+    home = tmp_path / "home"
+    region_set(home, sandbox)
+    ambiguous = cli(home, "unit", "add", HOSPITAL, "--yes", password=None, check=False)
+    message = ambiguous["error"]["message"]
+    assert "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位" in message
+    assert "演示市妇幼保健院东院区" in message
+    no_new_password = cli(
+        home, "unit", "add", HOSPITAL, "--unit-no", "9901010000225", "--yes", password=None, check=False
+    )
+    assert "--new-password" in no_new_password["error"]["message"]
+    weak = cli(
+        home,
+        "unit",
+        "add",
+        HOSPITAL,
+        "--unit-no",
+        "9901010000225",
+        "--new-password",
+        "000225",
+        "--yes",
+        password=None,
+        check=False,
+    )
+    assert "不能与初始申报密码相同" in weak["error"]["message"]
+    added = cli(
+        home,
+        "unit",
+        "add",
+        HOSPITAL,
+        "--unit-no",
+        "9901010000225",
+        "--new-password",
+        CLI_PASSWORD,
+        "--yes",
+        password=None,
+    )
+    assert added["unit"]["name"] == "演示市妇幼保健院东院区" and added["password_changed"]
+    assert added["registrations"] == [
+        {
+            "unit_no": "9901010000225",
+            "agency": "演示市高新区社会保险事业管理中心",
+            "tax_authority": "国家税务总局演示市高新区税务局",
+        }
+    ]
+    other = cli(
+        home,
+        "unit",
+        "add",
+        HOSPITAL,
+        "--choice",
+        "1",
+        "--unit-no",
+        "9901010000217",
+        "--new-password",
+        CLI_PASSWORD,
+        "--yes",
+        password=None,
+    )
+    assert other["unit"]["name"] == "演示市妇幼保健院"
+    listed = cli(home, "unit", "list")
+    assert [u["name"] for u in listed["units"]] == ["演示市妇幼保健院东院区", "演示市妇幼保健院"]
+    assert [u["name"] for u in cli(home, "unit", "list", "--search", "东院")["units"]] == ["演示市妇幼保健院东院区"]
+
+
+def test_confirmation_is_required(sandbox, tmp_path):
+    home = tmp_path / "home"
+    region_set(home, sandbox)
+    refused = cli(
+        home,
+        "unit",
+        "add",
+        "91990101MA5D00024T",
+        "--unit-no",
+        "1234",
+        "--new-password",
+        CLI_PASSWORD,
+        password=None,
+        check=False,
+    )
+    assert "我已确认无误" in refused["error"]["message"]
+    assert cli(home, "unit", "list")["units"] == []
+
+
+def test_bad_taxpayer_id_and_wrong_password(sandbox, tmp_path):
+    home = tmp_path / "home"
+    region_set(home, sandbox)
+    bad = cli(home, "unit", "add", "91990101MA5D00024X", "--yes", password=None, check=False)
+    assert "纳税人识别号格式不正确" in bad["error"]["message"]
+    wrong = cli(home, "unit", "add", "91990101MA5D00024T", "--yes", password="123401", check=False)
+    assert wrong["error"] == {"code": 20101, "message": "申报密码验证失败：[20101]您输入的申报密码有误，请重新输入。"}
+
+
+def test_sync_and_password_change(sandbox, tmp_path):
+    home = tmp_path / "home"
+    cli_unit(home, sandbox, "91990101MA5D000160", "9901010000135")
+    first = cli(home, "sync", "--unit", "91990101MA5D000160")
+    assert (first["mode"], first["added"], first["total"]) == ("full", 60, 60)
+    admin(sandbox, "POST", "/admin/units/Z0001/feeds/employees/mutate", {"hires": 2, "removals": 1})
+    second = cli(home, "--home", str(home), "sync", "--unit", "演示市云帆科技有限公司")
+    assert {k: second[k] for k in ("mode", "added", "changed", "deleted", "total", "reason")} == {
+        "mode": "incremental",
+        "added": 2,
+        "changed": 0,
+        "deleted": 1,
+        "total": 61,
+        "reason": "",
+    }
+    full = cli(home, "sync", "--unit", "91990101MA5D000160", "--full")
+    assert (full["mode"], full["added"], full["changed"], full["deleted"], full["reason"]) == (
+        "full",
+        0,
+        0,
+        0,
+        "全量更新",
+    )
+    changed = cli(home, "unit", "passwd", "--unit", "91990101MA5D000160", "--new-password", "Another2026")
+    assert changed["unit"] == "91990101MA5D000160"
+    stale = cli(home, "sync", "--unit", "91990101MA5D000160", check=False)
+    assert stale["error"]["code"] == 20101
+    assert cli(home, "sync", "--unit", "91990101MA5D000160", password="Another2026")["total"] == 61
+
+
+def test_wages_declare_and_feedback(sandbox, tmp_path):
+    admin(sandbox, "PUT", "/admin/settings", {"feedback_delay": 0})
+    home = tmp_path / "home"
+    cli_unit(home, sandbox, "91990101MA5D000160", "9901010000135")
+    cli(home, "sync", "--unit", "91990101MA5D000160")
+    import sqlite3
+
+    from tests.helpers import unit_db
+
+    with sqlite3.connect(unit_db(home)) as conn:
+        people = conn.execute(
+            "SELECT name, id_number FROM employees WHERE status='1' AND id_type='01' LIMIT 2"
+        ).fetchall()
+    sheet = tmp_path / "wages.csv"
+    sheet.write_text(
+        "姓名,证件号码,新缴费工资,生效年月\n" + "".join(f"{n},{i},9000,2026-12\n" for n, i in people), encoding="utf-8"
+    )
+    declared = cli(home, "wages", "declare", "--unit", "91990101MA5D000160", "--file", str(sheet))
+    assert declared["declaration"]["status"] == "待反馈" and declared["rows"] == 2
+    feedback = cli(home, "wages", "feedback", "--unit", "91990101MA5D000160", "--wait", "10")
+    assert [d["status"] for d in feedback["declarations"]] == ["全部申报成功"]
+    detail = cli(home, "wages", "detail", "--unit", "91990101MA5D000160", "--id", str(declared["declaration"]["id"]))
+    assert [i["status"] for i in detail["items"]] == ["成功", "成功"]
+    missing = cli(
+        home, "wages", "declare", "--unit", "91990101MA5D000160", "--file", str(tmp_path / "none.xlsx"), check=False
+    )
+    assert "找不到文件" in missing["error"]["message"]
+
+
+def test_without_a_password_in_a_script_the_error_says_what_to_do(sandbox, tmp_path):
+    home = tmp_path / "home"
+    cli_unit(home, sandbox, "91990101MA5D000160", "9901010000135")
+    result = cli(home, "sync", "--unit", "91990101MA5D000160", password=None, check=False)
+    assert "SBF_PASSWORD" in result["error"]["message"]
+
+
+def test_text_output_is_for_people(sandbox, tmp_path):
+    home = tmp_path / "home"
+    cli_unit(home, sandbox, "91990101MA5D000160", "9901010000135")
+    env = {**os.environ, "SBF_HOME": str(home), "SBF_PASSWORD": CLI_PASSWORD}
+    out = subprocess.run(
+        [sys.executable, "-m", "sbf_client", "sync", "--unit", "91990101MA5D000160"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.startswith("全量更新完成（首次更新，下载全部数据）：新增 60")
