@@ -18,7 +18,7 @@ from .feeds import first_epoch
 from .passwords import hash_password
 from .people import DATA_AS_OF, make_employee, make_resident
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 MIN_SCALE, MAX_SCALE = 10, 1_000_000
 _BATCH = 5_000
 
@@ -41,10 +41,15 @@ def _people(spec: UnitSpec, seed: int, count: int):  # type: ignore[no-untyped-d
 
 
 def built_info(engine: Engine) -> dict[str, str] | None:
-    """The stored build parameters, or None when the database has no world yet."""
+    """The stored build parameters, or None when the database has no world yet (or one of an older
+    sandbox schema, which is then dropped: the demo world is regenerated, not migrated)."""
     db.metadata.create_all(engine)
     with engine.connect() as conn:
         rows = dict(conn.execute(select(db.meta.c.key, db.meta.c.value)).all())
+    if rows.get("schema") and rows["schema"] != SCHEMA_VERSION:
+        db.metadata.drop_all(engine)
+        db.metadata.create_all(engine)
+        return None
     return rows if rows.get("schema") else None
 
 
@@ -138,6 +143,7 @@ def build_world(
                     last_seq=count,
                     horizon_seq=0,
                     next_key=count + 1,
+                    live_count=count,
                 )
             )
         info = {

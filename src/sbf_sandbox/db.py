@@ -75,6 +75,7 @@ feeds = Table(
     Column("last_seq", Integer, nullable=False),
     Column("horizon_seq", Integer, nullable=False),
     Column("next_key", Integer, nullable=False),
+    Column("live_count", Integer, nullable=False),  # records not deleted, kept with every write
 )
 
 records = Table(

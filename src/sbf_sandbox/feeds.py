@@ -48,12 +48,7 @@ def _feed_row(conn: Connection, unit_id: str, feed: str):  # type: ignore[no-unt
 def info(engine: Engine, unit_id: str, feed: str) -> dict[str, object]:
     with engine.connect() as conn:
         row = _feed_row(conn, unit_id, feed)
-        count = conn.execute(
-            select(func.count()).where(
-                records.c.unit_id == unit_id, records.c.feed == feed, records.c.deleted.is_(False)
-            )
-        ).scalar_one()
-    return {"epoch": row.epoch, "count": count, "last_seq": row.last_seq, "horizon_seq": row.horizon_seq}
+    return {"epoch": row.epoch, "count": row.live_count, "last_seq": row.last_seq, "horizon_seq": row.horizon_seq}
 
 
 def page(
@@ -115,6 +110,11 @@ def write(conn: Connection, unit_id: str, feed: str, changes: Sequence[Change], 
         .returning(feeds.c.last_seq)
     ).scalar_one()
     first = last - len(changes) + 1
+    alive = {change.key: change.data is not None for change in changes}  # the last change of a key wins
+    was_alive = _live_among(conn, unit_id, feed, list(alive))
+    delta = sum(1 for k, a in alive.items() if a and k not in was_alive) - sum(
+        1 for k, a in alive.items() if not a and k in was_alive
+    )
     rows = [
         {
             "unit_id": unit_id,
@@ -141,7 +141,29 @@ def write(conn: Connection, unit_id: str, feed: str, changes: Sequence[Change], 
         },
     )
     conn.execute(statement, rows)
+    if delta:
+        conn.execute(
+            update(feeds)
+            .where(feeds.c.unit_id == unit_id, feeds.c.feed == feed)
+            .values(live_count=feeds.c.live_count + delta)
+        )
     return last
+
+
+def _live_among(conn: Connection, unit_id: str, feed: str, keys: list[str]) -> set[str]:
+    live: set[str] = set()
+    for start in range(0, len(keys), 500):
+        live.update(
+            conn.execute(
+                select(records.c.key).where(
+                    records.c.unit_id == unit_id,
+                    records.c.feed == feed,
+                    records.c.key.in_(keys[start : start + 500]),
+                    records.c.deleted.is_(False),
+                )
+            ).scalars()
+        )
+    return live
 
 
 def load(conn: Connection, unit_id: str, feed: str, keys: Iterable[str]) -> dict[str, dict[str, object]]:
