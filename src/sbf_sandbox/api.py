@@ -18,7 +18,7 @@ from sbf_client.remote.contract import paths
 
 from . import db, feeds, mutations, registration, submissions, wages
 from .build import FEED_OF_BUSINESS
-from .catalog import CODE_TABLES, CODE_TABLES_VERSION, REGION_BY_ID, UNIT_BY_ID
+from .catalog import CODE_TABLES, CODE_TABLES_VERSION, NOTICES, REGION_BY_ID, UNIT_BY_ID
 from .errors import ApiFailure
 from .faults import FaultMiddleware, FaultState
 
@@ -109,6 +109,15 @@ def create_app(state: SandboxState) -> FastAPI:
     @regional.get(paths.MGMT_CODES, response_model=m.CodeTables, tags=["管理子系统"])
     def code_tables(region_id: Region) -> m.CodeTables:
         return m.CodeTables(version=CODE_TABLES_VERSION, tables=CODE_TABLES)
+
+    @regional.get(paths.MGMT_NOTICES, response_model=m.Notices, tags=["管理子系统"])
+    def notices(region_id: Region) -> dict[str, object]:
+        return {
+            "notices": [
+                {"id": number, "title": title, "published_at": published, "content": content}
+                for number, (published, title, content) in enumerate(NOTICES, start=1)
+            ]
+        }
 
     @regional.post(paths.TAXPAYER_LOOKUP, response_model=m.TaxpayerLookupResponse, tags=["管理子系统"])
     def lookup(region_id: Region, body: m.TaxpayerLookupRequest) -> dict[str, object]:

@@ -40,6 +40,32 @@ def _used_ids(conn, unit_id: str, feed: str, candidates: list[str]) -> set[str]:
     )
 
 
+def _pick_active(
+    conn,
+    rng: random.Random,
+    unit_id: str,
+    feed: str,
+    keys: list[str],
+    count: int,  # type: ignore[no-untyped-def]
+    taken: set[str],
+) -> list[str]:
+    """People who are still paying (参保状态 1): only they can leave."""
+    if count == 0:
+        return []
+    order = [k for k in keys if k not in taken]
+    rng.shuffle(order)
+    chosen: list[str] = []
+    for start in range(0, len(order), 500):
+        batch = feeds.load(conn, unit_id, feed, order[start : start + 500])
+        chosen.extend(k for k in order[start : start + 500] if batch.get(k, {}).get("status") == "1")
+        if len(chosen) >= count:
+            break
+    if len(chosen) < count:
+        raise ApiFailure(422, codes.BAD_REQUEST, f"正常缴费人数不足：需要{count}人，可用{len(chosen)}人")
+    taken.update(chosen[:count])
+    return chosen[:count]
+
+
 def _pick(rng: random.Random, keys: list[str], count: int, taken: set[str]) -> list[str]:
     pool = [k for k in keys if k not in taken]
     if count > len(pool):
@@ -83,7 +109,7 @@ def mutate(
         rng = random.Random(f"{seed}/{unit_id}/{feed}/mutate/{state.last_seq}")
         keys = _live_keys(conn, unit_id, feed)
         taken: set[str] = set()
-        leaving = _pick(rng, keys, leaves, taken)
+        leaving = _pick_active(conn, rng, unit_id, feed, keys, leaves, taken)
         removed = _pick(rng, keys, removals, taken)
         rebased = _pick(rng, keys, base_changes, taken)
         current = feeds.load(conn, unit_id, feed, leaving + rebased)

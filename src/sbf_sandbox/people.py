@@ -117,6 +117,8 @@ def make_employee(
     common = _base(rng, region, ratio)
     unit_no = spec.unit_nos[0][0] if len(spec.unit_nos) == 1 else rng.choice(spec.unit_nos)[0]
     special = "201" if rng.random() < 0.08 else ("103" if spec.public_sector else "101")
+    # A new hire, and a few others, have no 缴费工资 declared yet: the 首页 raises an 异常提醒 for them.
+    undeclared = hire is not None or (not stopped and rng.random() < 0.02)
     insured = []
     for item in employee_items(spec, region):
         base = common
@@ -129,7 +131,7 @@ def make_employee(
                 "category": category,
                 "sub": sub,
                 "special": "102" if item == "10214" and special == "101" else special,
-                "base": f"{base:.2f}",
+                "base": "0.00" if undeclared and item_mode(region, item) == "1" else f"{base:.2f}",
                 "start": str(start),
                 "end": end,
                 "mode": item_mode(region, item),

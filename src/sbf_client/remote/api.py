@@ -34,6 +34,9 @@ class RemoteApi:
     def code_tables(self) -> m.CodeTables:
         return m.CodeTables.model_validate(self.http.get_json("mgmt", paths.MGMT_CODES))
 
+    def notices(self) -> list[m.Notice]:
+        return m.Notices.model_validate(self.http.get_json("mgmt", paths.MGMT_NOTICES)).notices
+
     def lookup_taxpayer(self, taxpayer_id: str, business: m.Business) -> list[m.UnitSummary]:
         body = m.TaxpayerLookupRequest(taxpayer_id=taxpayer_id, business=business).model_dump()
         return m.TaxpayerLookupResponse.model_validate(self.http.post_json("mgmt", paths.TAXPAYER_LOOKUP, body)).units

@@ -19,11 +19,11 @@ from sbf_client.remote.proxy import ProxySettings
 from sbf_client.store.app_store import AppStore, LocalUnit, RegionChoice
 from sbf_client.store.home import DataHome
 
+from .network import load_proxy
 from .regions import RegionEntry
-from .sandbox import RunningSandbox, start_sandbox
+from .sandbox import RunningSandbox, SandboxOptions, start_sandbox
 
 log = logging.getLogger(__name__)
-PROXY_SETTING = "network.proxy"
 CODES_SETTING = "rule_files"
 
 
@@ -33,11 +33,19 @@ class NoRegionError(SbfError):
 
 
 class ClientContext:
-    def __init__(self, home: DataHome, *, clock: Clock | None = None, registry: Registry | None = None) -> None:
+    def __init__(
+        self,
+        home: DataHome,
+        *,
+        clock: Clock | None = None,
+        registry: Registry | None = None,
+        sandbox_options: SandboxOptions | None = None,
+    ) -> None:
         self.home = home.ensure()
         self.clock = clock or SystemClock()
         self.store = AppStore.open(home)
         self.registry = registry or discover()
+        self.sandbox_options = sandbox_options or SandboxOptions.from_environment()
         self._sandbox: RunningSandbox | None = None
         self._api: RemoteApi | None = None
         self._lock = threading.Lock()
@@ -77,20 +85,20 @@ class ClientContext:
         with self._lock:
             if self._sandbox is None or not self._sandbox.alive:
                 log.info("starting the embedded sandbox for %s", region.name)
-                self._sandbox = start_sandbox(self.home.sandbox_dir)
+                options = self.sandbox_options
+                self._sandbox = start_sandbox(
+                    self.home.sandbox_dir,
+                    seed=options.seed,
+                    scale=options.scale,
+                    extra=("--feedback-delay", str(options.feedback_delay)),
+                )
         return self._sandbox.endpoints(region.sandbox_region)
 
     # ---------------------------------------------------------------- network
 
     def proxy(self) -> ProxySettings:
-        saved = self.store.setting(PROXY_SETTING) or {}
-        return ProxySettings(
-            saved.get("kind", "direct"),
-            saved.get("host", ""),
-            int(saved.get("port", 0) or 0),
-            saved.get("username", ""),
-            saved.get("password", ""),
-        )
+        """The saved 网络设置, its password read from the OS keyring."""
+        return load_proxy(self.store)
 
     def api(self) -> RemoteApi:
         """The client for the region's servers, through the proxy 网络设置 names."""

@@ -20,6 +20,24 @@ from sbf_client.remote.http import Endpoints
 LOG_NAME = "sandbox.log"
 
 
+@dataclass(frozen=True)
+class SandboxOptions:
+    """How the embedded sandbox of the 演示地区 is started; ``SBF_SANDBOX_SCALE``, ``SBF_SANDBOX_SEED`` and
+    ``SBF_SANDBOX_FEEDBACK_DELAY`` change it (e.g. a smaller demo world on a slow machine)."""
+
+    seed: int = DEFAULT_SEED
+    scale: int = DEFAULT_SCALE
+    feedback_delay: float = 20.0
+
+    @classmethod
+    def from_environment(cls) -> SandboxOptions:
+        return cls(
+            seed=int(os.environ.get("SBF_SANDBOX_SEED", DEFAULT_SEED)),
+            scale=int(os.environ.get("SBF_SANDBOX_SCALE", DEFAULT_SCALE)),
+            feedback_delay=float(os.environ.get("SBF_SANDBOX_FEEDBACK_DELAY", 20.0)),
+        )
+
+
 class SandboxStartError(SbfError):
     """The embedded sandbox did not come up."""
 

@@ -55,3 +55,19 @@ settings = Table(
     Column("key", String, primary_key=True),
     Column("value", Text, nullable=False),  # JSON
 )
+
+offline_verifiers = Table(
+    "offline_verifiers",
+    metadata,
+    Column("unit_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("verifier", String, nullable=False),
+    Column("verified_at", String, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("unit_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", String, nullable=False),
+)

@@ -46,6 +46,19 @@ class CodeTables(Model):
     tables: dict[str, dict[str, str]]
 
 
+class Notice(Model):
+    """One 通知公告."""
+
+    id: int
+    title: str
+    published_at: str
+    content: str
+
+
+class Notices(Model):
+    notices: list[Notice]
+
+
 # ---------------------------------------------------------------- registration and login
 
 

@@ -5,6 +5,7 @@ REGION_ROOT = "/r/{region_id}"
 # 管理子系统
 MGMT_PING = "/mgmt/v1/ping"
 MGMT_CODES = "/mgmt/v1/codes"  # 规则文件: code tables the client resolves names with
+MGMT_NOTICES = "/mgmt/v1/notices"  # 通知公告 of the region
 TAXPAYER_LOOKUP = "/mgmt/v1/taxpayers/lookup"  # POST: the 纳税人识别号 travels in the body
 UNIT_SESSION = "/mgmt/v1/units/{unit_id}/session"  # POST: verify the 申报密码, open a session
 UNIT_PASSWORD = "/mgmt/v1/units/{unit_id}/password"  # POST: change the 申报密码

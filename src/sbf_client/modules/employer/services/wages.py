@@ -14,12 +14,14 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from sbf_client.core.clock import format_timestamp
 from sbf_client.core.errors import InputError
 from sbf_client.core.periods import Period
 from sbf_client.documents.tabular import read_table
 from sbf_client.outbox.engine import DONE, Answer, Entry, Outbox
 from sbf_client.remote.errors import RemoteError
 from sbf_client.services.context import ClientContext
+from sbf_client.services.notices import messages
 from sbf_client.services.sync import UnitDatabases
 from sbf_client.services.units import Session
 from sbf_client.store.app_store import LocalUnit
@@ -221,6 +223,16 @@ class WageService:
                             old_wage=None if item.old_wage is None else f"{item.old_wage:.2f}",
                         )
                     )
+                conn.execute(
+                    insert(messages).values(
+                        created_at=format_timestamp(self.context.clock.now()),
+                        category="申报反馈",
+                        title=f"缴费工资申报反馈：{detail.status}",
+                        body=f"{row.submitted_at}提交的{row.declaration_type}缴费工资申报（{row.total}名职工）"
+                        f"已获取反馈：{detail.status}。可在缴费工资申报记录中查看申报明细。",
+                        read=False,
+                    )
+                )
         return self.records(unit)
 
     def records(self, unit: LocalUnit) -> list[LocalDeclaration]:
@@ -252,3 +264,10 @@ def _local(row) -> LocalDeclaration:  # type: ignore[no-untyped-def]
         row.status,
         row.message,
     )
+
+
+def startup_feedback(
+    context: ClientContext, databases: UnitDatabases, unit: LocalUnit, session: Session, progress: object
+) -> None:
+    """Login job: settle submissions a crash left open and fetch feedback that arrived meanwhile."""
+    WageService(context, databases).feedback(unit, session)

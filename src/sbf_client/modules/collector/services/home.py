@@ -1,0 +1,23 @@
+"""The 代收单位 首页 chart: 城乡居民 by 参保状态 and by 所属村（社区）."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from sbf_client.plugins.spec import Chart
+
+
+def chart(engine: Engine, code_tables: dict[str, dict[str, str]]) -> Chart:
+    names = code_tables.get("resident_status", {})
+    with engine.connect() as conn:
+        by_status = conn.exec_driver_sql("SELECT status, count(*) FROM residents GROUP BY status ORDER BY status").all()
+        by_village = conn.exec_driver_sql(
+            "SELECT village, count(*) FROM residents GROUP BY village ORDER BY count(*) DESC LIMIT 8"
+        ).all()
+    return Chart(
+        "本单位城乡居民",
+        (
+            ("按参保状态", tuple((names.get(code, code), count) for code, count in by_status)),
+            ("按所属村（社区）", tuple((village, count) for village, count in by_village)),
+        ),
+    )

@@ -1,0 +1,161 @@
+"""Reading the cached employees for the 职工参保信息更新 page: statistics, one employee's 参保明细, and what
+an update changed (更新数据明细). Qt-free, so the command line and tests can use it too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, text
+
+from sbf_client.core.money import format_amount
+from sbf_client.sync.runs import sync_change_fields, sync_changes
+
+from ..sync.datasets import EMPLOYEES
+
+LONG_TERM = "长期"
+
+
+@dataclass(frozen=True)
+class Headcount:
+    total: int
+    paying: int  # 正常缴费
+    stopped: int  # 停止缴费
+
+
+@dataclass(frozen=True)
+class InsuredRow:
+    person_no: str
+    item: str
+    category: str
+    sub: str
+    special: str
+    base: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class EmployeeDetail:
+    key: str
+    name: str
+    gender: str
+    id_type: str
+    id_number: str
+    birth_date: str
+    unit_no: str
+    status: str
+    updated_at: str
+    insured: list[InsuredRow]
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    key: str
+    name: str
+    kind: str  # 新增 / 变更 / 删除
+    what: str  # the changed fields in the user's words
+
+
+def headcount(engine: Engine) -> Headcount:
+    with engine.connect() as conn:
+        total, paying, stopped = conn.execute(
+            text("SELECT count(*), coalesce(sum(status = '1'), 0), coalesce(sum(status = '2'), 0) FROM employees")
+        ).one()
+    return Headcount(total, paying, stopped)
+
+
+def _name(tables: dict[str, dict[str, str]], table: str, code: str) -> str:
+    return tables.get(table, {}).get(code, code)
+
+
+def detail(engine: Engine, key: str, tables: dict[str, dict[str, str]]) -> EmployeeDetail | None:
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT * FROM employees WHERE key = :key"), {"key": key}).mappings().first()
+    if row is None:
+        return None
+    insured = [
+        InsuredRow(
+            person_no=row["person_no"],
+            item=_name(tables, "item", item["item"]),
+            category=_name(tables, "category", item["category"]),
+            sub=_name(tables, "sub", item["sub"]),
+            special=_name(tables, "special", item["special"]),
+            base=format_amount(Decimal(item["base"])),
+            start=item["start"],
+            end=item["end"] or LONG_TERM,
+        )
+        for item in orjson.loads(row["insured"])
+    ]
+    return EmployeeDetail(
+        key=row["key"],
+        name=row["name"],
+        gender=_name(tables, "gender", row["gender"]),
+        id_type=_name(tables, "id_type", row["id_type"]),
+        id_number=row["id_number"],
+        birth_date=row["birth_date"],
+        unit_no=row["unit_no"],
+        status=_name(tables, "employee_status", row["status"]),
+        updated_at=row["updated_at"],
+        insured=insured,
+    )
+
+
+def _describe_insured(old: str | None, new: str | None, tables: dict[str, dict[str, str]]) -> list[str]:
+    """险种 changes as a person reads them: 缴费基数 and 终止缴费月份 per 征收项目."""
+    before = {i["item"]: i for i in orjson.loads(old or "[]")}
+    after = {i["item"]: i for i in orjson.loads(new or "[]")}
+    lines = []
+    for item in sorted(before.keys() | after.keys()):
+        title = _name(tables, "item", item)
+        was, now = before.get(item), after.get(item)
+        if was is None or now is None:
+            lines.append(f"{title}：{'新增参保' if was is None else '不再参保'}")
+            continue
+        if was["base"] != now["base"]:
+            lines.append(
+                f"{title}缴费基数：{format_amount(Decimal(was['base']))}→{format_amount(Decimal(now['base']))}"
+            )
+        if was["end"] != now["end"]:
+            lines.append(f"{title}终止缴费月份：{was['end'] or LONG_TERM}→{now['end'] or LONG_TERM}")
+    return lines
+
+
+def changes_of_runs(engine: Engine, run_ids: tuple[int, ...], tables: dict[str, dict[str, str]]) -> list[ChangeLine]:
+    """更新数据明细: every record an update run added, changed or deleted, with what changed."""
+    labels = EMPLOYEES.labels
+    codes = {"status": "employee_status", "gender": "gender", "id_type": "id_type"}
+    with engine.connect() as conn:
+        records = conn.execute(
+            sync_changes.select()
+            .where(sync_changes.c.run_id.in_(run_ids))
+            .order_by(sync_changes.c.kind, sync_changes.c.name)
+        ).all()
+        fields: dict[str, list[Any]] = {}
+        for change in conn.execute(sync_change_fields.select().where(sync_change_fields.c.run_id.in_(run_ids))):
+            fields.setdefault(change.key, []).append(change)
+    lines = []
+    for record in records:
+        parts: list[str] = []
+        order = {column: index for index, column in enumerate(EMPLOYEES.columns)}
+        for change in sorted(fields.get(record.key, []), key=lambda c: order.get(c.field, 99)):
+            if change.field == "insured":
+                parts.extend(_describe_insured(change.old, change.new, tables))
+            elif change.field == "updated_at":
+                continue
+            elif change.field in codes:
+                parts.append(
+                    f"{labels[change.field]}：{_name(tables, codes[change.field], change.old)}→"
+                    f"{_name(tables, codes[change.field], change.new)}"
+                )
+            elif change.field == "id_number":
+                parts.append("证件号码已变更")
+            else:
+                parts.append(f"{labels[change.field]}：{change.old}→{change.new}")
+        what = {"新增": "新参保职工", "删除": "已不在本单位职工名单中"}.get(
+            record.kind, "；".join(parts) or "信息已更新"
+        )
+        lines.append(ChangeLine(record.key, record.name, record.kind, what))
+    return lines

@@ -1,0 +1,41 @@
+"""The 用人单位 首页: 待办事项 and 异常提醒 (manual 2.1.3) and a chart of the cached employees."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from sbf_client.plugins.spec import Chart, Reminder, Reminders
+from sbf_client.store.app_store import LocalUnit
+
+NO_WAGE = "存在缴费工资为空的职工，需要给该职工申报缴费工资。"
+
+
+def reminders(context: object, engine: Engine, unit: LocalUnit) -> Reminders:
+    """What the cached data shows needs doing. 预处理信息 and 欠费 come with the 社保费申报 and 缴费 pages;
+    until those are cached, only the employees' own data can raise a reminder."""
+    with engine.connect() as conn:
+        missing_wage = conn.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM employees e, json_each(e.insured) i WHERE e.status = '1' "
+            "AND json_extract(i.value, '$.mode') = '1' AND json_extract(i.value, '$.end') IS NULL "
+            "AND CAST(json_extract(i.value, '$.base') AS REAL) = 0)"
+        ).scalar()
+    alerts = (Reminder(NO_WAGE, "daily_wages"),) if missing_wage else ()
+    return Reminders(alerts=alerts)
+
+
+def chart(engine: Engine, code_tables: dict[str, dict[str, str]]) -> Chart:
+    statuses = code_tables.get("employee_status", {})
+    items = code_tables.get("item", {})
+    with engine.connect() as conn:
+        by_status = conn.exec_driver_sql("SELECT status, count(*) FROM employees GROUP BY status ORDER BY status").all()
+        by_item = conn.exec_driver_sql(
+            "SELECT json_extract(i.value, '$.item') AS item, count(*) FROM employees e, json_each(e.insured) i "
+            "WHERE e.status = '1' AND json_extract(i.value, '$.end') IS NULL GROUP BY item ORDER BY item"
+        ).all()
+    return Chart(
+        "本单位职工",
+        (
+            ("按参保状态", tuple((statuses.get(code, code), count) for code, count in by_status)),
+            ("正常缴费职工按险种", tuple((items.get(code, code), count) for code, count in by_item)),
+        ),
+    )

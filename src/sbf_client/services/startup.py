@@ -1,0 +1,120 @@
+"""The 数据更新 page's work (manual 2.1.2 / 5.5): everything a login refreshes, behind one progress bar.
+
+Steps: 规则文件 (every login, M5208), 单位信息 (参保登记信息), 通知公告, each dataset of the module (全量 on
+the first login, 增量 after), then the module's own jobs. A failed step does not stop the others; the
+user is told and continues with the cached data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sbf_client.core.clock import format_timestamp
+from sbf_client.core.errors import SbfError
+from sbf_client.plugins.spec import load_object
+from sbf_client.store.app_store import LocalUnit, RegistrationRow
+from sbf_client.sync.engine import SyncResult
+from sbf_client.sync.progress import Cancelled, Progress, ProgressUpdate
+
+from .context import ClientContext
+from .notices import MessageCenter, refresh_notices
+from .sync import SyncService, UnitDatabases
+from .units import Session, UnitService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    weight: int
+    run: Callable[[Progress], object]
+
+
+@dataclass
+class StartupReport:
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (step title, Chinese message)
+    sync_results: list[SyncResult] = field(default_factory=list)
+
+
+def _refresh_unit(context: ClientContext, unit: LocalUnit, session: Session) -> None:
+    info = UnitService(context).registration(session)
+    context.store.add_unit(
+        module=unit.module,
+        taxpayer_id=unit.taxpayer_id,
+        server_unit_id=unit.server_unit_id,
+        name=info.name,
+        tax_authority=info.tax_authority,
+        tax_branch=info.tax_branch,
+        registrations=[RegistrationRow(r.unit_no, r.agency, r.tax_authority) for r in info.registrations],
+        added_at=format_timestamp(context.clock.now()),
+    )
+
+
+def login_steps(
+    context: ClientContext, databases: UnitDatabases, unit: LocalUnit, session: Session, report: StartupReport
+) -> list[Step]:
+    spec = context.module(unit.module)
+    steps = [
+        Step("下载规则文件", 2, lambda _p: context.refresh_code_tables()),
+        Step("更新单位信息", 2, lambda _p: _refresh_unit(context, unit, session)),
+        Step("获取通知公告", 1, lambda _p: refresh_notices(context)),
+    ]
+    sync = SyncService(context, databases)
+    messages = MessageCenter(databases.engine(unit), context.clock)
+    for engine in sync.engines(unit, session):
+        title = engine.dataset.title
+
+        def run_sync(progress: Progress, engine=engine, title=title) -> None:  # type: ignore[no-untyped-def]
+            result = engine.run(progress=progress)
+            report.sync_results.append(result)
+            if result.awaiting_confirmation:
+                messages.add(
+                    "数据更新",
+                    f"{title}全量更新待确认",
+                    f"全量更新将删除本地{result.deleted}条{title}记录，比例过高，已暂停。"
+                    f"请在{title}参保信息更新页面核实后再更新。",
+                )
+            elif result.added or result.changed or result.deleted:
+                messages.add(
+                    "数据更新",
+                    f"{title}参保信息已更新",
+                    f"本次{'全量' if result.mode == 'full' else '增量'}更新：新增{result.added}人，"
+                    f"变更{result.changed}人，删除{result.deleted}人，现有{result.total}人。",
+                )
+
+        steps.append(Step(f"更新{title}参保信息", 80, run_sync))
+    for job in spec.startup:
+        function = load_object(job.run)
+        steps.append(Step(job.title, job.weight, lambda p, f=function: f(context, databases, unit, session, p)))  # type: ignore[misc]
+    return steps
+
+
+def run_steps(steps: list[Step], progress: Progress, report: StartupReport) -> StartupReport:
+    """Run every step, mapping each one's own progress into one overall bar (0–1000 per weight unit)."""
+    total = sum(step.weight for step in steps) * 1000
+    done = 0
+    for step in steps:
+        progress.check()
+        base = done
+
+        def inner(update: ProgressUpdate, base: int = base, step: Step = step) -> None:
+            share = (update.done / update.total) if update.total else 0.0
+            progress.report(base + int(step.weight * 1000 * min(share, 1.0)), total, f"{step.title}：{update.message}")
+
+        progress.report(done, total, f"正在{step.title}")
+        try:
+            step.run(Progress(inner, progress._cancel))
+        except Cancelled:
+            raise
+        except SbfError as error:
+            report.failures.append((step.title, error.message))
+        except Exception as error:  # a broken step must not keep the user out of the cached data
+            log.exception("login step %s failed", step.title)
+            report.failures.append((step.title, f"{type(error).__name__}"))
+        done += step.weight * 1000
+        progress.report(done, total, f"{step.title}完成")
+    progress.report(total, total, "数据更新完成")
+    return report

@@ -1,0 +1,142 @@
+"""首页 (manual 2.1 / 3.1): 常用功能 shortcuts, 待办事项 and 异常提醒 (clicking one opens the page that
+handles it), 通知公告, and a chart of the unit's cached data. The module provides the reminders and the
+chart; they are computed off the UI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbf_client.plugins.spec import Chart, MenuItem, Reminders, load_object
+from sbf_client.services.notices import cached_notices
+
+from .dialogs import inform
+from .page import Page, PageContext
+from .widgets.bar_chart import BarChart
+
+TARGET = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class HomeData:
+    reminders: Reminders
+    chart: Chart | None
+
+
+def _list(empty: str) -> QListWidget:
+    widget = QListWidget()
+    widget.setProperty("empty", empty)
+    widget.setMinimumHeight(90)
+    return widget
+
+
+class HomePage(Page):
+    def __init__(self, page: PageContext, item: MenuItem) -> None:
+        super().__init__(page, item)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setHorizontalSpacing(12)
+        grid.addWidget(self._shortcuts(), 0, 0, 1, 2)
+        self.todos = _list("暂无待办事项")
+        self.alerts = _list("暂无异常提醒")
+        self.notices = _list("暂无通知公告")
+        left = QVBoxLayout()
+        for title, widget in (("待办事项", self.todos), ("异常提醒", self.alerts)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(widget)
+            left.addWidget(box)
+        grid.addLayout(left, 1, 0)
+        right = QVBoxLayout()
+        self.chart = BarChart()
+        chart_box = QGroupBox("本单位数据概况")
+        QVBoxLayout(chart_box).addWidget(self.chart)
+        right.addWidget(chart_box, 4)
+        notice_box = QGroupBox("通知公告")
+        QVBoxLayout(notice_box).addWidget(self.notices)
+        right.addWidget(notice_box, 1)
+        grid.addLayout(right, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
+        for widget in (self.todos, self.alerts):
+            widget.itemClicked.connect(self._open_target)
+        self.notices.itemClicked.connect(lambda item: inform(self, item.data(TARGET), "通知公告"))
+        self.refresh()
+
+    def _shortcuts(self) -> QWidget:
+        box = QGroupBox("常用功能")
+        row = QHBoxLayout(box)
+        for item_id in self.page.module.shortcuts:
+            try:
+                item = self.page.module.menu_item(item_id)
+            except KeyError:
+                continue
+            if not item.visible_in(self.page.context.region().mode):
+                continue
+            button = QPushButton(item.title)
+            button.setMinimumHeight(44)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _c=False, i=item_id: self.page.open_menu(i))
+            row.addWidget(button)
+        row.addStretch(1)
+        return box
+
+    def refresh(self) -> None:
+        self._fill_notices()
+        module, context, unit = self.page.module, self.page.context, self.page.unit
+        engine = self.page.engine
+
+        def work(_progress) -> HomeData:  # type: ignore[no-untyped-def]
+            reminders = (
+                load_object(module.home_reminders)(context, engine, unit) if module.home_reminders else Reminders()
+            )
+            chart = (
+                load_object(module.home_chart)(engine, context.store.setting("rule_files", {}).get("tables", {}))
+                if module.home_chart
+                else None
+            )
+            return HomeData(reminders, chart)
+
+        self.page.runner.run(
+            work,
+            self._show,
+            parent=self,
+            show_progress=False,
+            on_error=lambda _e: self.chart.set_chart(None, "统计失败，请稍后刷新") or True,
+        )
+
+    def _show(self, data: HomeData) -> None:
+        self._fill(self.todos, [(r.text, r.target) for r in data.reminders.todos])
+        self._fill(self.alerts, [(r.text, r.target) for r in data.reminders.alerts])
+        self.chart.set_chart(data.chart, "暂无数据")
+
+    def _fill_notices(self) -> None:
+        notices = list(reversed(cached_notices(self.page.context)))
+        self._fill(self.notices, [(f"{n.published_at[:10]}  {n.title}", f"{n.title}\n\n{n.content}") for n in notices])
+
+    def _fill(self, widget: QListWidget, rows: list[tuple[str, str]]) -> None:
+        widget.clear()
+        for text, target in rows:
+            item = QListWidgetItem(text)
+            item.setData(TARGET, target)
+            widget.addItem(item)
+        if not rows:
+            empty = QListWidgetItem(str(widget.property("empty")))
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            widget.addItem(empty)
+
+    def _open_target(self, item: QListWidgetItem) -> None:
+        target = item.data(TARGET)
+        if target:
+            self.page.open_menu(target)

@@ -1,0 +1,88 @@
+"""The contract between the main window and its pages, and the page for functions not yet open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from sbf_client.plugins.spec import MenuItem, ModuleSpec, load_object
+from sbf_client.services.context import ClientContext
+from sbf_client.services.sync import UnitDatabases
+from sbf_client.services.units import Session
+from sbf_client.store.app_store import LocalUnit
+
+from .tasks import ChangeHub, TaskRunner
+from .widgets.sql_table import AppSettings
+
+
+@dataclass
+class PageContext:
+    """What every page of a logged-in unit may use."""
+
+    context: ClientContext
+    databases: UnitDatabases
+    unit: LocalUnit
+    module: ModuleSpec
+    session: Session | None  # None: offline, the cached data only
+    runner: TaskRunner
+    hub: ChangeHub
+    open_menu: Callable[[str], None]
+    offline_reason: str = ""
+
+    @property
+    def offline(self) -> bool:
+        return self.session is None
+
+    @property
+    def settings(self) -> AppSettings:
+        return AppSettings(self.context.store)
+
+    @property
+    def engine(self):  # type: ignore[no-untyped-def]
+        return self.databases.engine(self.unit)
+
+
+class Page(QWidget):
+    """A page of the work area; ``item`` is the menu item it was opened from."""
+
+    def __init__(self, page: PageContext, item: MenuItem) -> None:
+        super().__init__()
+        self.page = page
+        self.item = item
+        self.setObjectName(f"page-{item.id}")
+
+    def refresh(self) -> None:
+        """Reload the shown data (after an update); pages that show data override it."""
+
+
+class PlaceholderPage(Page):
+    """该功能尚未开放: the menu is there as in the manual, the function comes later."""
+
+    def __init__(self, page: PageContext, item: MenuItem) -> None:
+        super().__init__(page, item)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel(f"【{item.title}】")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size: 20px; font-weight: bold; color: #1e6fd9;")
+        text = QLabel("该功能尚未开放")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setStyleSheet("font-size: 16px;")
+        where = f"（用户操作手册 {item.manual}）" if item.manual else ""
+        note = QLabel(f"本功能将在后续版本中提供{where}。现有功能可在左侧菜单中使用。")
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note.setStyleSheet("color: #5b6b7f;")
+        for widget in (title, text, note):
+            layout.addWidget(widget)
+        layout.addStretch(2)
+
+
+def create_page(page: PageContext, item: MenuItem) -> Page:
+    """The item's page, or the 该功能尚未开放 page; a page that fails to load is reported, not fatal."""
+    if not item.page:
+        return PlaceholderPage(page, item)
+    factory = load_object(item.page)
+    return factory(page, item)

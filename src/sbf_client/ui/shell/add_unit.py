@@ -1,0 +1,200 @@
+"""添加单位 (M794–885, P9–12): 纳税人识别号 twice → 选择单位 → (安全认证, 修改申报密码) → 确认参保登记信息."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbf_client.remote.contract.models import DemoAccount, RegistrationInfo, UnitSummary
+
+from .frame import Card
+
+CHOOSE_TEXT = "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位"
+CONFIRM_NOTICE = (
+    "根据社会保险费征管职能划转的统一要求，我省税务机关统一接收社会保险费的征收权。请确认纳税人识别号、单位名称和"
+    "社保经办机构、单位编号的对应关系。请务必认真核对，确认对应关系是否正确，确认无误后再使用本系统。"
+)
+WRONG_NOTICE = "如对应有误，请赴相关的税务办税大厅进行修正后再使用本系统。"
+
+
+def _readonly_table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setMinimumSectionSize(40)
+    return table
+
+
+class TaxpayerCard(Card):
+    """第一步：纳税人识别号, entered twice (P9)."""
+
+    submitted = Signal(str, str)
+    back = Signal()
+
+    def __init__(self, business_title: str) -> None:
+        super().__init__(f"添加单位（{business_title}）")
+        form = QFormLayout()
+        self.first = QLineEdit()
+        self.second = QLineEdit()
+        self.second.setPlaceholderText("请再次输入纳税人识别号进行确认")
+        for widget in (self.first, self.second):
+            widget.setMinimumWidth(380)
+            widget.setMaximumWidth(520)
+            widget.setMaxLength(20)
+        self.second.returnPressed.connect(self._submit)
+        form.addRow("纳税人识别号:", self.first)
+        form.addRow("确认纳税人识别号:", self.second)
+        self.body.addLayout(form)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.body.addWidget(self.status)
+        row = QHBoxLayout()
+        self.next = QPushButton("下一步")
+        self.next.clicked.connect(self._submit)
+        back = QPushButton("返回")
+        back.setObjectName("Secondary")
+        back.clicked.connect(self.back)
+        row.addWidget(self.next)
+        row.addWidget(back)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.demo = QWidget()
+        self.demo.hide()
+        self.body.addWidget(self.demo, 1)
+        self.body.addStretch(1)
+
+    def _submit(self) -> None:
+        self.submitted.emit(self.first.text(), self.second.text())
+
+    def busy(self, working: bool, text: str = "") -> None:
+        self.next.setEnabled(not working)
+        self.status.setText(text)
+
+    def show_demo_accounts(self, accounts: list[DemoAccount], business: str) -> None:
+        """演示地区: the demo taxpayers and their initial 申报密码, so a new user knows what to type."""
+        rows = [a for a in accounts if a.business == business]
+        if not rows:
+            return
+        layout = QVBoxLayout(self.demo)
+        layout.setContentsMargins(0, 8, 0, 0)
+        title = QLabel("演示地区可用的纳税人（双击填入）：")
+        title.setStyleSheet("color: #1e6fd9; font-weight: bold;")
+        layout.addWidget(title)
+        table = _readonly_table(["纳税人识别号", "纳税人名称", "初始申报密码提示"])
+        table.setRowCount(len(rows))
+        for row, account in enumerate(rows):
+            for column, value in enumerate((account.taxpayer_id, account.name, account.password_hint)):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.setColumnWidth(0, 190)
+        table.setColumnWidth(1, 230)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.cellDoubleClicked.connect(lambda r, _c: self._fill(rows[r].taxpayer_id))
+        layout.addWidget(table)
+        self.demo_table = table
+        self.demo.show()
+
+    def _fill(self, taxpayer_id: str) -> None:
+        self.first.setText(taxpayer_id)
+        self.second.setText(taxpayer_id)
+
+
+class ChooseUnitDialog(QDialog):
+    """选择单位 (M811–825): a single choice; 确定 continues, 取消 closes."""
+
+    def __init__(self, units: list[UnitSummary], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("选择单位")
+        self.units = units
+        self.resize(900, 320)
+        layout = QVBoxLayout(self)
+        text = QLabel(CHOOSE_TEXT)
+        text.setStyleSheet("font-weight: bold;")
+        layout.addWidget(text)
+        self.table = _readonly_table(["选择", "序号", "纳税人识别号", "纳税人名称", "登记日期", "纳税人状态", "单位"])
+        self.table.setRowCount(len(units))
+        self.group = QButtonGroup(self)
+        for row, unit in enumerate(units):
+            radio = QRadioButton()
+            radio.setChecked(row == 0)
+            self.group.addButton(radio, row)
+            self.table.setCellWidget(row, 0, radio)
+            values = (
+                str(row + 1),
+                unit.taxpayer_id,
+                unit.name,
+                str(unit.registered_on),
+                unit.taxpayer_status,
+                unit.kind,
+            )
+            for column, value in enumerate(values, start=1):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        for column, width in enumerate((50, 50, 190, 250, 110, 90, 70)):
+            self.table.setColumnWidth(column, width)
+        self.table.cellClicked.connect(lambda r, _c: self.group.button(r).setChecked(True))
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        ok = QPushButton("确定")
+        ok.clicked.connect(self.accept)
+        cancel = QPushButton("取消")
+        cancel.setObjectName("Secondary")
+        cancel.clicked.connect(self.reject)
+        row.addWidget(ok)
+        row.addWidget(cancel)
+        layout.addLayout(row)
+
+    def chosen(self) -> UnitSummary:
+        return self.units[max(self.group.checkedId(), 0)]
+
+
+class ConfirmRegistrationCard(Card):
+    """确认参保登记信息 (M855–885): 【确定】 only after 我已确认无误."""
+
+    confirmed = Signal()
+
+    def __init__(self, info: RegistrationInfo) -> None:
+        super().__init__("确认参保登记信息")
+        notice = QLabel(CONFIRM_NOTICE)
+        notice.setWordWrap(True)
+        self.body.addWidget(notice)
+        self.body.addWidget(QLabel(f"纳税人识别号：{info.taxpayer_id}      纳税人名称：{info.name}"))
+        table = _readonly_table(["单位编号", "社保经办机构", "主管税务机关"])
+        table.setRowCount(len(info.registrations))
+        for row, registration in enumerate(info.registrations):
+            for column, value in enumerate((registration.unit_no, registration.agency, registration.tax_authority)):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.setColumnWidth(0, 200)
+        table.setColumnWidth(1, 320)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.setMaximumHeight(40 + 34 * max(len(info.registrations), 3))
+        self.body.addWidget(table)
+        self.check = QCheckBox("我已确认无误")
+        self.body.addWidget(self.check, 0, Qt.AlignmentFlag.AlignLeft)
+        wrong = QLabel(WRONG_NOTICE)
+        wrong.setObjectName("Hint")
+        self.body.addWidget(wrong)
+        self.ok = QPushButton("确定")
+        self.ok.setFixedWidth(120)
+        self.ok.setEnabled(False)
+        self.check.toggled.connect(self.ok.setEnabled)
+        self.ok.clicked.connect(self.confirmed)
+        self.body.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignLeft)
+        self.body.addStretch(1)

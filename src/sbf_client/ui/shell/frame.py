@@ -1,0 +1,84 @@
+"""The window before login (manual 1.5): a blue title band "社保费管理客户端" with 【网络设置】 at the top right,
+and one card at a time below it (选择地区, 单位管理, 添加单位, 安全认证, …)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbf_client.ui.application import APP_TITLE
+
+FRAME_SIZE = (1100, 680)  # fits the manual's recommended 1366×768 with the taskbar
+
+
+class TitleBand(QFrame):
+    """The blue band with the product name; buttons are added on the right."""
+
+    def __init__(self, title: str = APP_TITLE, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TitleBand")
+        self.setFixedHeight(52)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(18, 0, 12, 0)
+        name = QLabel(title)
+        name.setObjectName("ProductName")
+        self.row.addWidget(name)
+        self.row.addStretch(1)
+
+    def add_button(self, text: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.row.addWidget(button)
+        return button
+
+
+class Card(QWidget):
+    """A screen of the shell frame; ``title`` is shown as its heading."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(40, 24, 40, 24)
+        heading = QLabel(title)
+        heading.setStyleSheet("font-size: 20px; font-weight: bold; color: #1e6fd9;")
+        self.outer.addWidget(heading)
+        self.heading = heading
+        self.body = QVBoxLayout()
+        self.body.setSpacing(12)
+        self.outer.addLayout(self.body, 1)
+
+
+class ShellFrame(QWidget):
+    network_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_TITLE)
+        self.resize(*FRAME_SIZE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.band = TitleBand()
+        self.network_button = self.band.add_button("网络设置")
+        self.network_button.clicked.connect(self.network_requested)
+        layout.addWidget(self.band)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+
+    def show_card(self, card: QWidget) -> None:
+        if self.stack.indexOf(card) < 0:
+            self.stack.addWidget(card)
+        self.stack.setCurrentWidget(card)
+
+    def drop_card(self, card: QWidget) -> None:
+        if self.stack.indexOf(card) >= 0:
+            self.stack.removeWidget(card)
+            card.deleteLater()

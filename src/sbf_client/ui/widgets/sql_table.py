@@ -1,0 +1,268 @@
+"""``SqlTableView``: the list of a page — a lazy table, a pager and the exact total.
+
+The page size is one setting for every paged list (``table.page_size``); column widths are remembered per
+list (``table.widths.<table id>``). The model is ``SqlTableModel`` (``sql_table_model``), re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbf_client.ui.tasks import TaskRunner
+from sbf_client.ui.widgets.sql_source import Filter, SqlSource
+from sbf_client.ui.widgets.sql_table_model import SqlTableModel
+from sbf_client.ui.widgets.table_delegates import ActionDelegate, CheckDelegate
+
+__all__ = ["PAGE_SIZES", "AppSettings", "SettingsStore", "SqlTableModel", "SqlTableView"]
+
+PAGE_SIZES = (10, 20, 50, 100, 500, 1000, 5000, 10000)
+DEFAULT_PAGE_SIZE = 1000
+PAGE_SIZE_SETTING = "table.page_size"
+MIN_COLUMN_WIDTH = 40
+SAVE_WIDTHS_DELAY_MS = 300
+ROW_HEIGHT = 30
+
+
+class SettingsStore(Protocol):
+    def get(self, key: str, default: Any) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+
+class AppSettings:
+    """``SettingsStore`` over the application store (anything with ``setting`` and ``set_setting``)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def get(self, key: str, default: Any) -> Any:
+        return self.store.setting(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        self.store.set_setting(key, value)
+
+
+class SqlTableView(QWidget):
+    """A table over an ``SqlSource`` with, below it, the total and (when paged) the pager."""
+
+    activated = Signal(object)  # key of a double-clicked row
+    current_changed = Signal(object)  # key of the current row, None when there is none
+
+    def __init__(
+        self,
+        table_id: str,
+        source: SqlSource,
+        settings: SettingsStore,
+        runner: TaskRunner,
+        *,
+        checkable: bool = False,
+        numbered: bool = False,
+        paged: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.table_id = table_id
+        self.settings = settings
+        self.paged = paged
+        page_size = _valid_page_size(settings.get(PAGE_SIZE_SETTING, DEFAULT_PAGE_SIZE)) if paged else None
+        self.model = SqlTableModel(
+            source, runner, checkable=checkable, numbered=numbered, page_size=page_size, parent=self
+        )
+        self._action_delegates: list[ActionDelegate] = []
+        self._restoring_widths = False
+        self._build_table(checkable)
+        self._build_bar(page_size)
+        self._save_widths_timer = QTimer(self, singleShot=True, interval=SAVE_WIDTHS_DELAY_MS)
+        self._save_widths_timer.timeout.connect(self._save_widths)
+        self.model.page_changed.connect(self._update_bar)
+        self.model.modelReset.connect(self._on_reset)
+        self._apply_widths()
+        self._update_bar()
+
+    def _build_table(self, checkable: bool) -> None:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.setMouseTracking(True)
+        table.verticalHeader().hide()
+        # Fixed row heights keep a 100,000-row reset cheap: nothing asks rows for their size.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header = table.horizontalHeader()
+        header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
+        header.setStretchLastSection(True)
+        header.setSectionsClickable(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.sectionClicked.connect(self._on_header_clicked)
+        header.sectionResized.connect(self._on_section_resized)
+        if checkable:
+            table.setItemDelegateForColumn(0, CheckDelegate(table))
+        table.doubleClicked.connect(self._on_double_clicked)
+        table.entered.connect(self._on_entered)
+        table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table = table
+
+    def _build_bar(self, page_size: int | None) -> None:
+        self.total_label = QLabel("共 0 条", self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 6, 0, 0)
+        bar.setSpacing(8)
+        bar.addWidget(self.total_label)
+        bar.addStretch(1)
+        self.page_size_combo = QComboBox(self)
+        self.previous_button = QPushButton("上一页", self)
+        self.next_button = QPushButton("下一页", self)
+        self.page_label = QLabel(self)
+        if page_size is not None:
+            for size in PAGE_SIZES:
+                self.page_size_combo.addItem(str(size), size)
+            self.page_size_combo.setCurrentIndex(PAGE_SIZES.index(page_size))
+            self.page_size_combo.currentIndexChanged.connect(self._on_page_size_chosen)
+            self.previous_button.clicked.connect(lambda: self.model.set_page(self.model.page() - 1))
+            self.next_button.clicked.connect(lambda: self.model.set_page(self.model.page() + 1))
+            bar.addWidget(QLabel("每页显示条数", self))
+            for widget in (self.page_size_combo, self.previous_button, self.page_label, self.next_button):
+                bar.addWidget(widget)
+        else:
+            for widget in (self.page_size_combo, self.previous_button, self.next_button, self.page_label):
+                widget.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bar)
+
+    # ------------------------------------------------------------------ public API
+    def set_query(self, filters: Sequence[Filter], order_column: str | None = None, descending: bool = False) -> None:
+        self.model.set_query(filters, order_column, descending)
+        self._show_sort_indicator()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def checked_keys(self) -> list[Any]:
+        return self.model.checked_keys()
+
+    def current_key(self) -> Any:
+        index = self.table.currentIndex()
+        return self.model.key_at(index.row()) if index.isValid() else None
+
+    def total(self) -> int:
+        return self.model.total()
+
+    def add_action_column(self, title: str = "操作", actions: Sequence[tuple[str, Callable[[Any], None]]] = ()) -> int:
+        """A column of link texts; each callback receives the row's key. Returns the column index."""
+        column = self.model.add_action_column(title, [label for label, _callback in actions])
+        delegate = ActionDelegate(actions, self.model.key_at, self.table)
+        self._action_delegates.append(delegate)
+        self.table.setItemDelegateForColumn(column, delegate)
+        self._apply_widths()
+        return column
+
+    # ------------------------------------------------------------------ sorting
+    def _on_header_clicked(self, column: int) -> None:
+        header = self.table.horizontalHeader()
+        key = self._sortable_key(column)
+        if key is None:
+            return
+        current, descending = self.model.sort_state()
+        descending = not descending if current == key else False
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.model.sort(column, order)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(column, order)
+
+    def _sortable_key(self, column: int) -> str | None:
+        key = self.model.column_key(column)
+        columns = {c.key: c for c in self.model.source.columns}
+        return key if key in columns and columns[key].sortable else None
+
+    def _show_sort_indicator(self) -> None:
+        header = self.table.horizontalHeader()
+        key, descending = self.model.sort_state()
+        columns = [self.model.column_key(c) for c in range(self.model.columnCount())]
+        if key is None or key not in columns:
+            header.setSortIndicatorShown(False)
+            return
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(columns.index(key), order)
+
+    # ------------------------------------------------------------------ pager
+    def _on_page_size_chosen(self) -> None:
+        size = self.page_size_combo.currentData()
+        self.settings.set(PAGE_SIZE_SETTING, size)
+        self.model.set_page_size(size)
+
+    def _update_bar(self) -> None:
+        self.total_label.setText(f"共 {self.model.total()} 条")
+        page, pages = self.model.page(), self.model.page_count()
+        self.page_label.setText(f"第 {page + 1} / {pages} 页")
+        self.previous_button.setEnabled(page > 0)
+        self.next_button.setEnabled(page + 1 < pages)
+
+    # ------------------------------------------------------------------ widths
+    def _apply_widths(self) -> None:
+        saved = self.settings.get(f"table.widths.{self.table_id}", {}) or {}
+        header = self.table.horizontalHeader()
+        self._restoring_widths = True
+        try:
+            for column in range(self.model.columnCount()):
+                width = saved.get(self.model.column_key(column), self.model.default_width(column))
+                header.resizeSection(column, max(MIN_COLUMN_WIDTH, int(width)))
+        finally:
+            self._restoring_widths = False
+
+    def _on_section_resized(self, column: int, _old: int, new: int) -> None:
+        if new < MIN_COLUMN_WIDTH:
+            # resizeSection() does not honour the header's minimum; a 0-wide column could never be found again.
+            self.table.horizontalHeader().resizeSection(column, MIN_COLUMN_WIDTH)
+            return
+        if not self._restoring_widths:
+            self._save_widths_timer.start()
+
+    def _save_widths(self) -> None:
+        header = self.table.horizontalHeader()
+        last = self.model.columnCount() - 1  # it stretches with the window; its width is not a choice
+        widths = {self.model.column_key(c): header.sectionSize(c) for c in range(last)}
+        self.settings.set(f"table.widths.{self.table_id}", widths)
+
+    # ------------------------------------------------------------------ signals
+    def _on_reset(self) -> None:
+        self.current_changed.emit(None)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_changed.emit(self.model.key_at(current.row()) if current.isValid() else None)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        key = self.model.key_at(index.row())
+        if key is not None and self.model.action_labels(index.column()) is None:
+            self.activated.emit(key)
+
+    def _on_entered(self, index: QModelIndex) -> None:
+        is_link = self.model.action_labels(index.column()) is not None
+        cursor = Qt.CursorShape.PointingHandCursor if is_link else Qt.CursorShape.ArrowCursor
+        self.table.viewport().setCursor(cursor)
+
+
+def _valid_page_size(value: Any) -> int:
+    return value if value in PAGE_SIZES else DEFAULT_PAGE_SIZE

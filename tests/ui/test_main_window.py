@@ -1,0 +1,224 @@
+"""The main window of a logged-in unit: 职工参保信息更新 (query, 查看, 增量/全量更新 with the update details),
+the title band's dialogs, pages not yet open, and the offline login to cached data."""
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from sbf_client.services.context import ClientContext
+from sbf_client.services.regions import find_region
+from sbf_client.store.home import DataHome
+from sbf_client.ui.shell.controller import ShellController
+from sbf_client.ui.shell.security import SecurityCard
+from tests.helpers import CLI_PASSWORD, admin, context_with_unit
+from tests.ui.shell_helpers import click_in_next_modal, modal_texts
+
+WAIT = 30_000
+MULTI = "129901014557560827"  # 演示市第一中学: 180 employees, three 单位编号
+
+
+def click(qtbot, widget):
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def login_through_the_shell(qtbot, shell, password=CLI_PASSWORD):
+    shell.show_units()
+    button = shell.units.table.cellWidget(0, 6).findChildren(type(shell.units.add_button))[0]
+    click(qtbot, button)
+    card = shell.current
+    assert isinstance(card, SecurityCard)
+    qtbot.keyClicks(card.password, password)
+    click(qtbot, card.ok)
+
+
+@pytest.fixture
+def shell(qtbot, sandbox, tmp_path):
+    context, _unit, _session = context_with_unit(tmp_path / "home", sandbox, MULTI, "9901020000017")
+    context.close()
+    context = ClientContext(DataHome(tmp_path / "home"))
+    controller = ShellController(context)
+    controller.start()
+    qtbot.addWidget(controller.frame)
+    yield controller
+    if controller.main_window is not None:
+        controller.main_window.switching = True
+        controller.main_window.close()
+    context.close()
+
+
+def open_employees(qtbot, window):
+    node = next(
+        window.tree.topLevelItem(i)
+        for i in range(window.tree.topLevelItemCount())
+        if window.tree.topLevelItem(i).text(0) == "职工参保信息更新"
+    )
+    window.tree.itemClicked.emit(node, 0)
+    page = window.pages["employee_info"]
+    qtbot.waitUntil(lambda: page.table.total() > 0 and "职工总数: -" not in page.stats.text(), timeout=WAIT)
+    return page
+
+
+def test_the_employee_list_and_its_updates(qtbot, shell, sandbox, screenshot):
+    login_through_the_shell(qtbot, shell)
+    qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
+    window = shell.main_window
+    page = open_employees(qtbot, window)
+    assert page.table.total() == 180
+    assert window.breadcrumb.text() == "首页 >> 职工参保信息更新"
+    stats = page.stats.text()
+    assert stats.startswith("职工总数: 180人  正常缴费: ")
+    masked = page.table.model.index(0, 4).data()
+    assert "**********" in masked and len(masked) == 18
+    screenshot(window, "main-02-employee-info")
+
+    with page.page.engine.connect() as conn:
+        stopped = conn.exec_driver_sql("SELECT count(*) FROM employees WHERE status = '2'").scalar_one()
+        someone = conn.exec_driver_sql("SELECT name, id_number FROM employees WHERE id_type = '01' LIMIT 1").one()
+    page.table.set_query(page._filters({"status": "2"}))
+    qtbot.waitUntil(lambda: page.table.total() == stopped, timeout=WAIT)
+    page.table.set_query(page._filters({"id_number": someone.id_number[-6:].lower()}))
+    qtbot.waitUntil(lambda: page.table.total() == 1, timeout=WAIT)
+    page.table.set_query(page._filters({"name": someone.name[:1]}))
+    qtbot.waitUntil(lambda: 1 <= page.table.total() < 180, timeout=WAIT)
+    page.query.reset()
+    qtbot.waitUntil(lambda: page.table.total() == 180, timeout=WAIT)
+
+    key = page.table.model.key_at(0)
+    click_in_next_modal("关闭", lambda dialog: screenshot(dialog, "main-03-employee-detail"))
+    page.show_detail(key)
+
+    admin(sandbox, "POST", "/admin/units/Z0006/feeds/employees/mutate", {"hires": 3, "leaves": 2})
+    seen = {}
+
+    def details(dialog):
+        seen["details"] = modal_texts(dialog)
+        screenshot(dialog, "main-05-update-details")
+
+    def answer_yes(box):
+        seen["prompt"] = modal_texts(box)
+        screenshot(box, "main-04-update-prompt")
+        click_in_next_modal("关闭", details)
+
+    click_in_next_modal("是", answer_yes)
+    click(qtbot, page.incremental)
+    qtbot.waitUntil(lambda: "details" in seen, timeout=WAIT)
+    assert "本次共更新了5条职工信息，是否查看更新明细？" in seen["prompt"]
+    assert "新增 3 人，变更 2 人，删除 0 人" in seen["details"]
+    qtbot.waitUntil(lambda: page.stats.text().startswith("职工总数: 183人"), timeout=WAIT)
+    qtbot.waitUntil(lambda: page.table.total() == 183, timeout=WAIT)
+
+    # The new hires have no 缴费工资 yet: the 首页 raises the manual's 异常提醒, which opens its page.
+    home = window.pages["home"]
+    alert = "存在缴费工资为空的职工，需要给该职工申报缴费工资。"
+    qtbot.waitUntil(lambda: home.alerts.count() and home.alerts.item(0).text() == alert, timeout=WAIT)
+    window.tabs.setCurrentWidget(home)
+    screenshot(window, "main-11-home-with-alert")
+    home.alerts.itemClicked.emit(home.alerts.item(0))
+    assert window.tabs.currentWidget() is window.pages["daily_wages"]
+    window.tabs.setCurrentWidget(page)
+
+    click_in_next_modal(
+        "确定", lambda box: click_in_next_modal("确定", lambda done: seen.update(full=modal_texts(done)))
+    )
+    click(qtbot, page.full)
+    qtbot.waitUntil(lambda: "full" in seen, timeout=WAIT)
+    assert "职工信息没有变化" in seen["full"]
+
+
+def test_title_band_dialogs_and_pages_not_yet_open(qtbot, shell, screenshot):
+    login_through_the_shell(qtbot, shell)
+    qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
+    window = shell.main_window
+    window.open_menu("daily_declaration")
+    assert window.breadcrumb.text() == "首页 >> 社保费申报 >> 日常申报"
+    placeholder = window.pages["daily_declaration"]
+    assert "该功能尚未开放" in modal_texts(placeholder)
+    screenshot(window, "main-06-not-yet-open")
+    assert "assessed_declaration" not in [  # 社保费申报（核定） is for 税务代征 regions only
+        window.tree.topLevelItem(3).child(i).data(0, Qt.ItemDataRole.UserRole)
+        for i in range(window.tree.topLevelItem(3).childCount())
+    ]
+    buttons = {b.text().split("（")[0]: b for b in window.findChildren(type(shell.units.add_button))}
+    click_in_next_modal("关闭", lambda d: screenshot(d, "main-07-notices"))
+    click(qtbot, buttons["通知公告"])
+    click_in_next_modal("关闭", lambda d: screenshot(d, "main-08-message-center"))
+    click(qtbot, buttons["消息中心"])
+    assert buttons["消息中心"].text() == "消息中心"  # read after opening
+    click_in_next_modal("关闭", lambda d: screenshot(d, "main-09-about"))
+    click(qtbot, buttons["关于"])
+
+    def settings(dialog):
+        screenshot(dialog, "main-10-settings-center")
+        dialog.reject()
+
+    QTimer.singleShot(200, lambda: settings(QApplication.activeModalWidget()))
+    click(qtbot, buttons["系统设置"])
+    window.maximize_page()
+    assert not window.tree.isVisible()
+    window.restore_page()
+    window.close_current()
+    assert "daily_declaration" not in window.pages
+
+
+def test_offline_login_opens_the_cached_data(qtbot, shell, sandbox, screenshot):
+    login_through_the_shell(qtbot, shell)
+    qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
+    shell.switch_unit()
+    sandbox.kill()
+    seen = {}
+    click_in_next_modal("确定", lambda box: seen.update(text=modal_texts(box)) or screenshot(box, "offline-01-notice"))
+    login_through_the_shell(qtbot, shell)
+    qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
+    assert "离线模式" in seen["text"] and "无法连接到管理子系统" in seen["text"]
+    window = shell.main_window
+    assert window.page_context.offline
+    page = open_employees(qtbot, window)
+    assert page.table.total() == 180 and not page.incremental.isEnabled() and not page.full.isEnabled()
+    page.table.set_query(page._filters({"status": "1"}))
+    qtbot.waitUntil(lambda: 0 < page.table.total() < 180, timeout=WAIT)
+    screenshot(window, "offline-02-employee-info")
+
+    shell.switch_unit()
+    click_in_next_modal("确定", lambda box: seen.update(wrong=modal_texts(box)))
+    login_through_the_shell(qtbot, shell, password="wrong-password")
+    qtbot.waitUntil(lambda: "wrong" in seen, timeout=WAIT)
+    assert "申报密码有误" in seen["wrong"] and "本机上次联网登录的密码" in seen["wrong"]
+
+
+def test_region_of_the_daizheng_mode_shows_its_menus(qtbot, sandbox, tmp_path):
+    home = DataHome(tmp_path / "home")
+    context = ClientContext(home)
+    root = sandbox.endpoints("demo-daizheng").mgmt_url
+    context.choose_region(find_region("demo-daizheng"), root, root)
+    assert context.region().mode == "税务代征模式"
+    context.close()
+
+
+def test_a_collector_logs_in_to_its_own_menu(qtbot, sandbox, tmp_path, screenshot):
+    context, _unit, _session = context_with_unit(
+        tmp_path / "home", sandbox, "11990101000012343M", "12343M", module="collector"
+    )
+    context.close()
+    context = ClientContext(DataHome(tmp_path / "home"))
+    shell = ShellController(context)
+    shell.start()
+    qtbot.addWidget(shell.frame)
+    shell.units.switch("collector")
+    assert shell.units.table.rowCount() == 1
+    screenshot(shell.frame, "collector-01-unit-manager")
+    click(qtbot, shell.units.table.cellWidget(0, 6).findChildren(type(shell.units.add_button))[0])
+    assert "纳税人识别号后6位" in shell.current.hint.text()
+    qtbot.keyClicks(shell.current.password, CLI_PASSWORD)
+    click(qtbot, shell.current.ok)
+    qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
+    window = shell.main_window
+    tops = [window.tree.topLevelItem(i).text(0) for i in range(window.tree.topLevelItemCount())]
+    assert tops[:4] == ["首页", "城乡居民参保信息更新", "外部参保城乡居民导入", "城乡居民缴费档次查询"]
+    assert "社保费代收代报（自主）" in tops and "社保费代收代报（核定）" not in tops  # a 税务自主 region
+    home = window.pages["home"]
+    qtbot.waitUntil(lambda: home.chart.chart is not None, timeout=WAIT)
+    assert home.chart.chart.series[0][1][0][1] > 400  # 正常参保 residents
+    screenshot(window, "collector-02-home")
+    window.switching = True
+    window.close()
+    context.close()
