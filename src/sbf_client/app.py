@@ -1,7 +1,7 @@
-"""Composition root of ``sbf-client``: data home, logging, databases, module registry, then the
-desktop window (no command) or the command line (any command).
+"""Composition root of ``sbf-client``: the desktop window (no command) or the command line (any command).
 
-A frozen build also re-enters here as the embedded sandbox (``--embedded-sandbox serve …``).
+A frozen build also re-enters here as the embedded sandbox (``--embedded-sandbox serve …``). Nothing is
+imported before it is known which of the three runs, so the command line never loads Qt.
 """
 
 from __future__ import annotations
@@ -15,48 +15,13 @@ def _is_desktop(argv: list[str]) -> bool:
     return not argv or (len(argv) == 2 and argv[0] == "--home")
 
 
-def _headless() -> bool:
-    """A Linux session without a display: the window is drawn offscreen (and a picture of it saved)."""
+def _no_display() -> bool:
     return (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")
         and not os.environ.get("DISPLAY")
         and not os.environ.get("WAYLAND_DISPLAY")
     )
-
-
-def run_desktop(home_dir: str | None) -> int:
-    from PySide6.QtCore import QTimer
-
-    from sbf_client import logs
-    from sbf_client.services.context import ClientContext
-    from sbf_client.store.home import resolve_home
-    from sbf_client.ui.application import create_application
-    from sbf_client.ui.shell.controller import ShellController
-
-    headless = _headless()
-    if headless:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    home = resolve_home(home_dir).ensure()
-    logs.configure(home.logs_dir)
-    app = create_application(sys.argv[:1])
-    context = ClientContext(home)
-    shell = ShellController(context)
-    shell.start()
-    if headless:
-        picture = home.logs_dir / "startup-window.png"
-
-        def snapshot() -> None:
-            shell.frame.grab().save(str(picture))
-            print(
-                f"没有检测到图形显示（DISPLAY），窗口在后台运行；启动画面已保存到 {picture}。按 Ctrl+C 退出。",
-                flush=True,
-            )
-
-        QTimer.singleShot(1500, snapshot)
-    code = app.exec()
-    context.close()
-    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +31,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     if _is_desktop(argv):
-        return run_desktop(argv[1] if argv else None)
+        if _no_display():  # a Linux session without a screen: draw offscreen (the window saves a picture)
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+        from sbf_client.ui.desktop import run
+
+        return run(argv[1] if argv else None)
     from sbf_client.cli.main import main as cli_main
 
     return cli_main(argv)

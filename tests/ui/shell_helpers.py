@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,25 +11,41 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 
-def click_in_next_modal(button_text: str, before: Callable[[QWidget], None] | None = None, attempts: int = 200) -> None:
-    """When the next modal dialog or message box opens, call ``before`` on it (a screenshot), then click the
-    button with this text. Must be called before the action that opens it."""
+def on_next_modal(
+    action: Callable[[QWidget], None], wanted: Callable[[QWidget], bool] = lambda _m: True, within_s: float = 120
+) -> None:
+    """When the next modal widget that ``wanted`` accepts opens, call ``action`` on it. Must be called before
+    the action that opens it. Other modals (the task runner's progress dialog on a slow machine) are waited
+    out, not mistaken for the one expected."""
+    deadline = time.monotonic() + within_s
 
-    def handle(left: int = attempts) -> None:
+    def poll() -> None:
         modal = QApplication.activeModalWidget()
-        if modal is None:
-            if left:
-                QTimer.singleShot(50, lambda: handle(left - 1))
-            return
+        if modal is not None and wanted(modal):
+            action(modal)
+        elif time.monotonic() < deadline:
+            QTimer.singleShot(50, poll)
+        elif modal is not None:
+            modal.close()  # a modal left open would hang the run; fail instead
+            raise AssertionError(f"unexpected modal {modal.windowTitle()!r}: {modal_texts(modal)}")
+
+    QTimer.singleShot(50, poll)
+
+
+def button_in(modal: QWidget, text: str) -> QAbstractButton | None:
+    return next((b for b in modal.findChildren(QAbstractButton) if b.text() == text and b.isVisible()), None)
+
+
+def click_in_next_modal(button_text: str, before: Callable[[QWidget], None] | None = None) -> None:
+    """When the next modal dialog or message box with this button opens, call ``before`` on it (a
+    screenshot), then click the button. Must be called before the action that opens it."""
+
+    def answer(modal: QWidget) -> None:
         if before is not None:
             before(modal)
-        for button in modal.findChildren(QAbstractButton):
-            if button.text() == button_text:
-                button.click()
-                return
-        raise AssertionError(f"no button {button_text!r} in {modal.windowTitle()!r}")
+        button_in(modal, button_text).click()
 
-    QTimer.singleShot(50, handle)
+    on_next_modal(answer, lambda modal: button_in(modal, button_text) is not None)
 
 
 def modal_texts(widget: QWidget) -> str:

@@ -1,17 +1,18 @@
 """The main window of a logged-in unit: 职工参保信息更新 (query, 查看, 增量/全量更新 with the update details),
 the title band's dialogs, pages not yet open, and the offline login to cached data."""
 
+import threading
+
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from sbf_client.services.context import ClientContext
 from sbf_client.services.regions import find_region
 from sbf_client.store.home import DataHome
-from sbf_client.ui.shell.controller import ShellController
 from sbf_client.ui.shell.security import SecurityCard
-from tests.helpers import CLI_PASSWORD, admin, context_with_unit
-from tests.ui.shell_helpers import click_in_next_modal, modal_texts
+from tests.helpers import CLI_PASSWORD, admin
+from tests.ui.shell_fixtures import close_shell, shell_with_unit
+from tests.ui.shell_helpers import click_in_next_modal, modal_texts, on_next_modal
 
 WAIT = 30_000
 MULTI = "129901014557560827"  # 演示市第一中学: 180 employees, three 单位编号
@@ -33,17 +34,9 @@ def login_through_the_shell(qtbot, shell, password=CLI_PASSWORD):
 
 @pytest.fixture
 def shell(qtbot, sandbox, tmp_path):
-    context, _unit, _session = context_with_unit(tmp_path / "home", sandbox, MULTI, "9901020000017")
-    context.close()
-    context = ClientContext(DataHome(tmp_path / "home"))
-    controller = ShellController(context)
-    controller.start()
-    qtbot.addWidget(controller.frame)
+    controller = shell_with_unit(qtbot, sandbox, tmp_path / "home", MULTI, "9901020000017")
     yield controller
-    if controller.main_window is not None:
-        controller.main_window.switching = True
-        controller.main_window.close()
-    context.close()
+    close_shell(controller)
 
 
 def open_employees(qtbot, window):
@@ -151,13 +144,33 @@ def test_title_band_dialogs_and_pages_not_yet_open(qtbot, shell, screenshot):
         screenshot(dialog, "main-10-settings-center")
         dialog.reject()
 
-    QTimer.singleShot(200, lambda: settings(QApplication.activeModalWidget()))
+    on_next_modal(settings, lambda modal: modal.windowTitle() == "参数设置中心")
     click(qtbot, buttons["系统设置"])
     window.maximize_page()
     assert not window.tree.isVisible()
     window.restore_page()
     window.close_current()
     assert "daily_declaration" not in window.pages
+
+
+def test_switching_unit_waits_for_running_work(qtbot, shell, screenshot):
+    login_through_the_shell(qtbot, shell)
+    qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
+    window = shell.main_window
+    switch = next(b for b in window.findChildren(type(shell.units.add_button)) if b.text() == "单位管理")
+    release = threading.Event()
+    shell.runner.run(lambda _progress: release.wait(WAIT / 1000), show_progress=False)
+    seen = {}
+    click_in_next_modal(
+        "确定", lambda box: seen.update(text=modal_texts(box)) or screenshot(box, "main-12-still-working")
+    )
+    click(qtbot, switch)
+    assert "请等待处理完成后再切换单位" in seen["text"]
+    assert shell.main_window is window
+    release.set()
+    qtbot.waitUntil(lambda: not shell.runner.busy(), timeout=WAIT)
+    click(qtbot, switch)
+    assert shell.main_window is None
 
 
 def test_offline_login_opens_the_cached_data(qtbot, shell, sandbox, screenshot):
@@ -195,14 +208,7 @@ def test_region_of_the_daizheng_mode_shows_its_menus(qtbot, sandbox, tmp_path):
 
 
 def test_a_collector_logs_in_to_its_own_menu(qtbot, sandbox, tmp_path, screenshot):
-    context, _unit, _session = context_with_unit(
-        tmp_path / "home", sandbox, "11990101000012343M", "12343M", module="collector"
-    )
-    context.close()
-    context = ClientContext(DataHome(tmp_path / "home"))
-    shell = ShellController(context)
-    shell.start()
-    qtbot.addWidget(shell.frame)
+    shell = shell_with_unit(qtbot, sandbox, tmp_path / "home", "11990101000012343M", "12343M", module="collector")
     shell.units.switch("collector")
     assert shell.units.table.rowCount() == 1
     screenshot(shell.frame, "collector-01-unit-manager")
@@ -219,6 +225,4 @@ def test_a_collector_logs_in_to_its_own_menu(qtbot, sandbox, tmp_path, screensho
     qtbot.waitUntil(lambda: home.chart.chart is not None, timeout=WAIT)
     assert home.chart.chart.series[0][1][0][1] > 400  # 正常参保 residents
     screenshot(window, "collector-02-home")
-    window.switching = True
-    window.close()
-    context.close()
+    close_shell(shell)

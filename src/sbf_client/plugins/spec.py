@@ -36,6 +36,11 @@ class MenuItem:
         return [self, *(node for child in self.children for node in child.walk())]
 
 
+def leaf(item_id: str, title: str, manual: str, page: str | None = None, modes: tuple[str, ...] = ()) -> MenuItem:
+    """A menu item that opens a page (or, without ``page``, the 该功能尚未开放 page)."""
+    return MenuItem(item_id, title, page=page, manual=manual, modes=modes)
+
+
 @dataclass(frozen=True)
 class Reminder:
     """One line of 待办事项 or 异常提醒 on the 首页; clicking it opens the menu item ``target``."""

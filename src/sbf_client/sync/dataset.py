@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,3 +40,47 @@ class Dataset:
     @property
     def staging_deleted(self) -> str:
         return f"{self.table}_staging_deleted"
+
+
+def feed_dataset(
+    *,
+    name: str,
+    table: str,
+    title: str,
+    columns: Sequence[tuple[str, str]],
+    raw: frozenset[str] = frozenset(),
+    upper: frozenset[str] = frozenset(),
+    feed: str | None = None,
+) -> Dataset:
+    """A dataset whose feed records are flat objects of text fields, declared as (field, label) pairs.
+
+    Fields in ``raw`` (nested lists) stay undecoded JSON and are stored as text; fields in ``upper`` are
+    upper-cased (ID numbers with a lowercase check character). The record type and the row mapping are built
+    from the declaration, so a module states what it syncs and nothing else.
+    """
+    names = tuple(field for field, _label in columns)
+    record_type = msgspec.defstruct(
+        f"{name.title().replace('_', '')}Record", [(f, msgspec.Raw if f in raw else str) for f in names], gc=False
+    )
+    read = operator.attrgetter(*names)
+    raw_at = [i for i, f in enumerate(names) if f in raw]
+    upper_at = [i for i, f in enumerate(names) if f in upper]
+
+    def to_row(data: Any) -> tuple[Any, ...]:
+        values = list(read(data))
+        for i in raw_at:
+            values[i] = bytes(values[i]).decode()
+        for i in upper_at:
+            values[i] = values[i].upper()
+        return tuple(values)
+
+    return Dataset(
+        name=name,
+        feed=feed or name,
+        table=table,
+        columns=names,
+        labels=dict(columns),
+        record_type=record_type,
+        to_row=to_row,
+        title=title,
+    )

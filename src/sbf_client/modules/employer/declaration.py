@@ -1,78 +1,74 @@
 """用人单位业务 as data: the manual's chapter 2 menu tree, 首页 providers, datasets, jobs, commands."""
 
-from sbf_client.plugins.spec import DAIZHENG, MenuItem, ModuleSpec, StartupJob
+from sbf_client.plugins.spec import DAIZHENG, MenuItem, ModuleSpec, StartupJob, leaf
 
 _UI = "sbf_client.modules.employer.ui"
 _SERVICES = "sbf_client.modules.employer.services"
 
 
-def _leaf(item_id: str, title: str, manual: str, page: str | None = None, modes: tuple[str, ...] = ()) -> MenuItem:
-    return MenuItem(item_id, title, page=page, manual=manual, modes=modes)
-
-
 MENU = (
-    _leaf("home", "首页", "2.1", page="sbf_client.ui.home_page:HomePage"),
-    _leaf("employee_info", "职工参保信息更新", "2.2", page=f"{_UI}.employee_info:EmployeeInfoPage"),
+    leaf("home", "首页", "2.1", page="sbf_client.ui.home_page:HomePage"),
+    leaf("employee_info", "职工参保信息更新", "2.2", page=f"{_UI}.employee_info:EmployeeInfoPage"),
     MenuItem(
         "wages",
         "缴费工资申报",
         children=(
-            _leaf("daily_wages", "日常缴费工资申报", "2.3、2.4"),
-            _leaf("annual_wages", "年度缴费工资申报", "2.5、2.6"),
-            _leaf("wage_records", "缴费工资申报记录", "2.7"),
+            leaf("daily_wages", "日常缴费工资申报", "2.3、2.4"),
+            leaf("annual_wages", "年度缴费工资申报", "2.5、2.6"),
+            leaf("wage_records", "缴费工资申报记录", "2.7"),
         ),
     ),
     MenuItem(
         "declaration",
         "社保费申报",
         children=(
-            _leaf("daily_declaration", "日常申报", "2.8"),
-            _leaf("special_declaration", "特殊缴费申报", "2.9"),
-            _leaf("declaration_records", "申报记录", "2.10"),
-            _leaf("assessed_declaration", "社保费申报（核定）", "2.27", modes=(DAIZHENG,)),
+            leaf("daily_declaration", "日常申报", "2.8"),
+            leaf("special_declaration", "特殊缴费申报", "2.9"),
+            leaf("declaration_records", "申报记录", "2.10"),
+            leaf("assessed_declaration", "社保费申报（核定）", "2.27", modes=(DAIZHENG,)),
         ),
     ),
     MenuItem(
         "payment",
         "费款缴纳",
         children=(
-            _leaf("pay", "缴费", "2.11"),
-            _leaf("voucher_records", "缴费凭证打印记录", "2.12"),
-            _leaf("payment_records", "缴费记录", "2.13"),
+            leaf("pay", "缴费", "2.11"),
+            leaf("voucher_records", "缴费凭证打印记录", "2.12"),
+            leaf("payment_records", "缴费记录", "2.13"),
         ),
     ),
     MenuItem(
         "certificates",
         "证明打印",
         children=(
-            _leaf("tax_certificate", "税收完税证明（非印刷）开具", "2.14"),
-            _leaf("tax_certificate_reissue", "税收完税证明（非印刷）补开", "2.15"),
-            _leaf("employee_certificate", "职工缴费证明打印", "2.16"),
-            _leaf("unit_certificate", "单位缴费证明打印", "2.17"),
-            _leaf("certificate_check", "税收完税证明查验", "2.26"),
+            leaf("tax_certificate", "税收完税证明（非印刷）开具", "2.14"),
+            leaf("tax_certificate_reissue", "税收完税证明（非印刷）补开", "2.15"),
+            leaf("employee_certificate", "职工缴费证明打印", "2.16"),
+            leaf("unit_certificate", "单位缴费证明打印", "2.17"),
+            leaf("certificate_check", "税收完税证明查验", "2.26"),
         ),
     ),
-    _leaf("agreements", "单位三方协议管理", "2.18"),
+    leaf("agreements", "单位三方协议管理", "2.18"),
     MenuItem(
         "queries",
         "查询统计",
         children=(
-            _leaf("unit_insurance", "单位参保信息查询", "2.19"),
-            _leaf("declaration_details", "社保费申报明细查询", "2.20"),
-            _leaf("dues", "社保费应缴信息查询", "2.21"),
-            _leaf("arrivals", "社保费到账信息查询", "2.22"),
-            _leaf("project_insurance", "工程项目参保信息查询", "2.25"),
+            leaf("unit_insurance", "单位参保信息查询", "2.19"),
+            leaf("declaration_details", "社保费申报明细查询", "2.20"),
+            leaf("dues", "社保费应缴信息查询", "2.21"),
+            leaf("arrivals", "社保费到账信息查询", "2.22"),
+            leaf("project_insurance", "工程项目参保信息查询", "2.25"),
         ),
     ),
     MenuItem(
         "projects",
         "工程项目工伤保险费申报",
         children=(
-            _leaf("project_declaration", "工程项目社保费申报", "2.23"),
-            _leaf("project_records", "工程项目社保费申报记录", "2.24"),
+            leaf("project_declaration", "工程项目社保费申报", "2.23"),
+            leaf("project_records", "工程项目社保费申报记录", "2.24"),
         ),
     ),
-    _leaf("refunds", "单位退费申请管理", "2.28"),
+    leaf("refunds", "单位退费申请管理", "2.28"),
 )
 
 MODULE = ModuleSpec(

@@ -19,7 +19,7 @@ from sbf_client.services.units import Session, UnitService, check_taxpayer_id
 from sbf_client.store.app_store import LocalUnit
 
 from ..dialogs import inform
-from ..tasks import Task, TaskRunner
+from ..tasks import Task, TaskRunner, settle_start_up_heap
 from .add_unit import ChooseUnitDialog, ConfirmRegistrationCard, TaxpayerCard
 from .data_update import DataUpdateCard
 from .frame import ShellFrame
@@ -68,6 +68,7 @@ class ShellController(QObject):
         else:
             self.show_units()
         self.frame.show()
+        settle_start_up_heap()
 
     def _show(self, card) -> None:  # type: ignore[no-untyped-def]
         previous = self.current

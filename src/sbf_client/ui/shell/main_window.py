@@ -32,6 +32,7 @@ from sbf_client.services.notices import MessageCenter
 from sbf_client.services.sync import UnitDatabases
 
 from ..application import APP_TITLE
+from ..dialogs import inform
 from ..page import Page, PageContext, PlaceholderPage, create_page
 from ..tasks import TaskRunner
 from .frame import TitleBand
@@ -246,7 +247,15 @@ class MainWindow(QMainWindow):
         self.refresh_unread()
 
     def _switch_unit(self) -> None:
-        self.switch_unit.emit()
+        if not self._still_working("切换单位"):
+            self.switch_unit.emit()
+
+    def _still_working(self, what: str) -> bool:
+        """A sync or submission still running keeps the unit open: its result must land in this unit."""
+        if self.page_context.runner.busy():
+            inform(self, f"正在处理数据（数据更新或提交），请等待处理完成后再{what}。")
+            return True
+        return False
 
     def close_for_switch(self) -> None:
         self.switching = True
@@ -254,5 +263,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.switching:
+            if self._still_working("退出"):
+                event.ignore()
+                return
             self.context.close()
         super().closeEvent(event)
