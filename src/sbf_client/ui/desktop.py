@@ -3,10 +3,11 @@ display the window is drawn offscreen and a picture of it is saved, so that ``ma
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 
 from sbf_client import logs
 from sbf_client.services.context import ClientContext
@@ -15,10 +16,25 @@ from sbf_client.store.home import resolve_home
 from .application import create_application
 from .shell.controller import ShellController
 
+QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+qt_log = logging.getLogger("qt")
+
+
+def _to_log(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's own warnings go to the client's log file, not to the user's console."""
+    qt_log.log(QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
 
 def run(home_dir: str | None) -> int:
     home = resolve_home(home_dir).ensure()
     logs.configure(home.logs_dir)
+    qInstallMessageHandler(_to_log)
     app = create_application(sys.argv[:1])
     context = ClientContext(home)
     shell = ShellController(context)
