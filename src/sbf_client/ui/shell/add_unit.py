@@ -63,19 +63,7 @@ class TaxpayerCard(Card):
         form.addRow("纳税人识别号:", self.first)
         form.addRow("确认纳税人识别号:", self.second)
         self.body.addLayout(form)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.body.addWidget(self.status)
-        row = QHBoxLayout()
-        self.next = QPushButton("下一步")
-        self.next.clicked.connect(self._submit)
-        back = QPushButton("返回")
-        back.setObjectName("Secondary")
-        back.clicked.connect(self.back)
-        row.addWidget(self.next)
-        row.addWidget(back)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.next = self.add_actions("下一步", self._submit, self.back)
         self.demo = QWidget()
         self.demo.hide()
         self.body.addWidget(self.demo, 1)
@@ -83,10 +71,6 @@ class TaxpayerCard(Card):
 
     def _submit(self) -> None:
         self.submitted.emit(self.first.text(), self.second.text())
-
-    def busy(self, working: bool, text: str = "") -> None:
-        self.next.setEnabled(not working)
-        self.status.setText(text)
 
     def show_demo_accounts(self, accounts: list[DemoAccount], business: str) -> None:
         """演示地区: the demo taxpayers and their initial 申报密码, so a new user knows what to type."""

@@ -3,7 +3,9 @@ and one card at a time below it (选择地区, 单位管理, 添加单位, 安�
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -54,6 +56,33 @@ class Card(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         self.outer.addLayout(self.body, 1)
+        self.status: QLabel | None = None
+        self.primary: QPushButton | None = None
+
+    def add_actions(self, text: str, on_click: Callable[[], None], back: SignalInstance | None = None) -> QPushButton:
+        """The status line, then the card's main button and, when the card can go back, 【返回】."""
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.body.addWidget(self.status)
+        row = QHBoxLayout()
+        self.primary = QPushButton(text)
+        self.primary.setMinimumWidth(120)
+        self.primary.clicked.connect(on_click)
+        row.addWidget(self.primary)
+        if back is not None:
+            back_button = QPushButton("返回")
+            back_button.setObjectName("Secondary")
+            back_button.clicked.connect(back)
+            row.addWidget(back_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        return self.primary
+
+    def busy(self, working: bool, text: str = "") -> None:
+        """While the server is asked: the main button disabled, what is happening on the status line."""
+        assert self.primary is not None and self.status is not None
+        self.primary.setEnabled(not working)
+        self.status.setText(text)
 
 
 class ShellFrame(QWidget):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from .frame import Card
 
@@ -36,28 +36,12 @@ class SecurityCard(Card):
         self.hint.setObjectName("Hint")
         self.hint.setWordWrap(True)
         self.body.addWidget(self.hint)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.body.addWidget(self.status)
-        row = QHBoxLayout()
-        self.ok = QPushButton("确定")
-        self.ok.clicked.connect(self._submit)
-        back = QPushButton("返回")
-        back.setObjectName("Secondary")
-        back.clicked.connect(self.back)
-        row.addWidget(self.ok)
-        row.addWidget(back)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.ok = self.add_actions("确定", self._submit, self.back)
         self.body.addStretch(1)
         self.password.setFocus()
 
     def _submit(self) -> None:
         self.submitted.emit(self.password.text())
-
-    def busy(self, working: bool, text: str = "") -> None:
-        self.ok.setEnabled(not working)
-        self.status.setText(text)
 
 
 class ChangePasswordCard(Card):
@@ -87,17 +71,8 @@ class ChangePasswordCard(Card):
         rule = QLabel("申报密码为6至20位字母、数字或英文符号，不能与初始申报密码相同。")
         rule.setStyleSheet("color: #5b6b7f;")
         self.body.addWidget(rule)
-        self.status = QLabel("")
-        self.body.addWidget(self.status)
-        self.ok = QPushButton("确定")
-        self.ok.setFixedWidth(120)
-        self.ok.clicked.connect(self._submit)
-        self.body.addWidget(self.ok)
+        self.ok = self.add_actions("确定", self._submit)
         self.body.addStretch(1)
 
     def _submit(self) -> None:
         self.submitted.emit(self.new.text(), self.again.text())
-
-    def busy(self, working: bool, text: str = "") -> None:
-        self.ok.setEnabled(not working)
-        self.status.setText(text)
