@@ -251,9 +251,9 @@ class MainWindow(QMainWindow):
             self.switch_unit.emit()
 
     def _still_working(self, what: str) -> bool:
-        """A sync or submission still running keeps the unit open: its result must land in this unit."""
+        """Work still running (an update, a submission, a query) keeps the unit open: its result belongs to it."""
         if self.page_context.runner.busy():
-            inform(self, f"正在处理数据（数据更新或提交），请等待处理完成后再{what}。")
+            inform(self, f"正在处理数据，请等待处理完成后再{what}。")
             return True
         return False
 
