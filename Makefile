@@ -58,7 +58,7 @@ sysdeps-slow: sysdeps
 	fi
 
 test-slow: $(TEST_STAMP) sysdeps-slow
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m slow
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m slow --timeout=1800
 
 bench: $(RUN_STAMP)
 	$(BIN)/python -m bench
