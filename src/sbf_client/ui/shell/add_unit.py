@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from sbf_client.remote.contract.models import DemoAccount, RegistrationInfo, UnitSummary
 
+from ..widgets.readonly_table import readonly_table
 from .frame import Card
 
 CHOOSE_TEXT = "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位"
@@ -31,16 +28,6 @@ CONFIRM_NOTICE = (
     "社保经办机构、单位编号的对应关系。请务必认真核对，确认对应关系是否正确，确认无误后再使用本系统。"
 )
 WRONG_NOTICE = "如对应有误，请赴相关的税务办税大厅进行修正后再使用本系统。"
-
-
-def _readonly_table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setMinimumSectionSize(40)
-    return table
 
 
 class TaxpayerCard(Card):
@@ -82,14 +69,12 @@ class TaxpayerCard(Card):
         title = QLabel("演示地区可用的纳税人（双击填入）：")
         title.setStyleSheet("color: #1e6fd9; font-weight: bold;")
         layout.addWidget(title)
-        table = _readonly_table(["纳税人识别号", "纳税人名称", "初始申报密码提示"])
-        table.setRowCount(len(rows))
-        for row, account in enumerate(rows):
-            for column, value in enumerate((account.taxpayer_id, account.name, account.password_hint)):
-                table.setItem(row, column, QTableWidgetItem(value))
-        table.setColumnWidth(0, 190)
-        table.setColumnWidth(1, 230)
-        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table = readonly_table(
+            ["纳税人识别号", "纳税人名称", "初始申报密码提示"],
+            [(a.taxpayer_id, a.name, a.password_hint) for a in rows],
+            widths=(190, 230),
+            stretch=2,
+        )
         table.cellDoubleClicked.connect(lambda r, _c: self._fill(rows[r].taxpayer_id))
         layout.addWidget(table)
         self.demo_table = table
@@ -112,26 +97,21 @@ class ChooseUnitDialog(QDialog):
         text = QLabel(CHOOSE_TEXT)
         text.setStyleSheet("font-weight: bold;")
         layout.addWidget(text)
-        self.table = _readonly_table(["选择", "序号", "纳税人识别号", "纳税人名称", "登记日期", "纳税人状态", "单位"])
-        self.table.setRowCount(len(units))
+        self.table = readonly_table(
+            ["选择", "序号", "纳税人识别号", "纳税人名称", "登记日期", "纳税人状态", "单位"],
+            [
+                (str(row + 1), unit.taxpayer_id, unit.name, str(unit.registered_on), unit.taxpayer_status, unit.kind)
+                for row, unit in enumerate(units)
+            ],
+            widths=(50, 50, 190, 250, 110, 90, 70),
+            first_column=1,
+        )
         self.group = QButtonGroup(self)
-        for row, unit in enumerate(units):
+        for row in range(len(units)):
             radio = QRadioButton()
             radio.setChecked(row == 0)
             self.group.addButton(radio, row)
             self.table.setCellWidget(row, 0, radio)
-            values = (
-                str(row + 1),
-                unit.taxpayer_id,
-                unit.name,
-                str(unit.registered_on),
-                unit.taxpayer_status,
-                unit.kind,
-            )
-            for column, value in enumerate(values, start=1):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        for column, width in enumerate((50, 50, 190, 250, 110, 90, 70)):
-            self.table.setColumnWidth(column, width)
         self.table.cellClicked.connect(lambda r, _c: self.group.button(r).setChecked(True))
         layout.addWidget(self.table)
         row = QHBoxLayout()
@@ -160,14 +140,12 @@ class ConfirmRegistrationCard(Card):
         notice.setWordWrap(True)
         self.body.addWidget(notice)
         self.body.addWidget(QLabel(f"纳税人识别号：{info.taxpayer_id}      纳税人名称：{info.name}"))
-        table = _readonly_table(["单位编号", "社保经办机构", "主管税务机关"])
-        table.setRowCount(len(info.registrations))
-        for row, registration in enumerate(info.registrations):
-            for column, value in enumerate((registration.unit_no, registration.agency, registration.tax_authority)):
-                table.setItem(row, column, QTableWidgetItem(value))
-        table.setColumnWidth(0, 200)
-        table.setColumnWidth(1, 320)
-        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table = readonly_table(
+            ["单位编号", "社保经办机构", "主管税务机关"],
+            [(r.unit_no, r.agency, r.tax_authority) for r in info.registrations],
+            widths=(200, 320),
+            stretch=2,
+        )
         table.setMaximumHeight(40 + 34 * max(len(info.registrations), 3))
         self.body.addWidget(table)
         self.check = QCheckBox("我已确认无误")

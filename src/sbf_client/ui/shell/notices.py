@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -19,13 +18,7 @@ from sbf_client.services.context import ClientContext
 from sbf_client.services.notices import MessageCenter, cached_notices
 
 from ..application import APP_TITLE
-
-
-def _closing_buttons(dialog: QDialog) -> QDialogButtonBox:
-    buttons = QDialogButtonBox()
-    buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
+from ..dialogs import closing_buttons
 
 
 class _ListAndText(QDialog):
@@ -43,7 +36,7 @@ class _ListAndText(QDialog):
         row.addWidget(self.list, 2)
         row.addWidget(self.text, 3)
         layout.addLayout(row)
-        layout.addWidget(_closing_buttons(self))
+        layout.addWidget(closing_buttons(self))
         self.list.currentItemChanged.connect(lambda item, _p: self.text.setHtml(item.data(256) if item else ""))
 
     def add(self, label: str, html: str) -> None:
@@ -104,4 +97,4 @@ class AboutDialog(QDialog):
         layout.addWidget(QLabel(f"版本号：{__version__}"))
         layout.addWidget(QLabel(f"地区：{region.name if region else '未选择'}"))
         layout.addWidget(QLabel("当前已是最新版本。"))
-        layout.addWidget(_closing_buttons(self))
+        layout.addWidget(closing_buttons(self))

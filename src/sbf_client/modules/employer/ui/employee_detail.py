@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from sbf_client.store.app_store import RegistrationRow
+from sbf_client.ui.dialogs import closing_buttons
+from sbf_client.ui.widgets.readonly_table import readonly_table
 
 from ..services.employees import EmployeeDetail
 
@@ -77,27 +72,13 @@ class EmployeeDetailDialog(QDialog):
         info.setStyleSheet("QGroupBox { border: none; margin-top: 0; padding-top: 0; }")
         _pairs(info, [("单位编号:", employee.unit_no), ("社保经办机构:", agency), ("参保状态:", employee.status)])
         box.addWidget(info)
-        table = QTableWidget(len(employee.insured), len(GRID))
-        table.setHorizontalHeaderLabels(list(GRID))
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setMinimumSectionSize(40)
-        for row, item in enumerate(employee.insured):
-            values = (item.person_no, item.item, item.category, item.sub, item.special, item.base, item.start, item.end)
-            for column, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
-                if column == 5:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(row, column, cell)
-        for column, width in enumerate((110, 210, 230, 150, 150, 100, 100, 100)):
-            table.setColumnWidth(column, width)
-        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table = readonly_table(
+            GRID,
+            [(i.person_no, i.item, i.category, i.sub, i.special, i.base, i.start, i.end) for i in employee.insured],
+            widths=(110, 210, 230, 150, 150, 100, 100, 100),
+            stretch=2,
+            right_aligned=frozenset({5}),
+        )
         box.addWidget(table)
         layout.addWidget(insured, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        row.addWidget(close)
-        layout.addLayout(row)
+        layout.addWidget(closing_buttons(self))
