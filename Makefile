@@ -8,11 +8,12 @@ RUN_STAMP := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-slow bench lint sysdeps sysdeps-slow clean
+.PHONY: run test test-slow bench lint sysdeps sysdeps-run sysdeps-slow clean
 
+# Debian's own Python makes virtual environments only with its python3.11-venv package: installed when missing.
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "sbf-client needs Python 3.11"'
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "需要 Python 3.11 / sbf-client needs Python 3.11, not " + sys.version.split()[0])'
+	@$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { rm -rf $(VENV); $(PYTHON) scripts/sysdeps.py python && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
@@ -23,39 +24,28 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(RUN_STAMP)
 
-run: $(RUN_STAMP)
+run: sysdeps-run $(RUN_STAMP)
 	$(BIN)/sbf-client
 
-# Debian packages the tests need: a CJK font for screenshots, poppler-utils to render PDFs to PNG.
+# Debian packages (resources/system-packages.json): installed when missing and running as root; otherwise
+# named, with the command that installs them, and the target stops.
+sysdeps-run:
+	@$(PYTHON) scripts/sysdeps.py desktop
+
 sysdeps:
-	@missing=""; \
-	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
-	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian packages:$$missing"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null 2>&1 || \
-	    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; }; \
-	  else echo "warning: missing Debian packages:$$missing (install them as root)"; fi; \
-	fi
+	@$(PYTHON) scripts/sysdeps.py desktop test
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests bench migrations installer
-	$(BIN)/ruff format --check src tests bench migrations installer
+	$(BIN)/ruff check src tests bench migrations installer scripts
+	$(BIN)/ruff format --check src tests bench migrations installer scripts
 	$(BIN)/lint-imports
 
 test: $(TEST_STAMP) sysdeps lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow" -n $(PYTEST_WORKERS)
 
 # The slow runs also exercise the sandbox on PostgreSQL.
-sysdeps-slow: sysdeps
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian package: postgresql"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || \
-	    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; }; \
-	  else echo "warning: PostgreSQL server binaries missing (install the postgresql package as root)"; fi; \
-	fi
+sysdeps-slow:
+	@$(PYTHON) scripts/sysdeps.py desktop test slow
 
 test-slow: $(TEST_STAMP) sysdeps-slow
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m slow --timeout=1800

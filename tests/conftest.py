@@ -11,8 +11,15 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from sbf_client.core.clock import TODAY_VARIABLE
 from sbf_client.services.sandbox import RunningSandbox, start_sandbox
 from sbf_client.store.home import DataHome
+
+# The suite's today. Set before any clock exists, so the in-process client, every sandbox and every
+# ``python -m sbf_client`` the tests start (children inherit the environment) agree on it whatever the
+# machine's date (2026-12 is the current 生效年月, 2027-01 the month a 年度 declaration takes effect).
+TODAY = "2026-12-03 10:00:00"
+os.environ[TODAY_VARIABLE] = TODAY
 
 TEST_SEED = 4242
 TEST_SCALE = 10

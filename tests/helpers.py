@@ -273,3 +273,23 @@ def server_rows(sandbox: RunningSandbox, unit_id: str, feed: str = "employees") 
             "SELECT key, data FROM records WHERE unit_id = ? AND feed = ? AND deleted = 0", (unit_id, feed)
         ).fetchall()
     return {key: dataset.to_row(msgspec.json.decode(data, type=dataset.record_type)) for key, data in rows}
+
+
+def one_line_refusal(result: subprocess.CompletedProcess[str], as_json: bool) -> str:
+    """A command line's refusal, after checking its form — a non-zero exit, no traceback, and one line on
+    stderr or one JSON object on stdout — and its message."""
+    import json
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    if as_json:
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        assert len(lines) == 1, result.stdout
+        answer = json.loads(lines[0])
+        assert answer["ok"] is False and set(answer["error"]) == {"code", "message"}
+        assert not result.stderr.strip(), result.stderr
+        return str(answer["error"]["message"])
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and not result.stdout.strip(), result.stderr
+    assert lines[0].startswith("错误：")
+    return lines[0]

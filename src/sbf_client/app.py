@@ -15,13 +15,23 @@ def _is_desktop(argv: list[str]) -> bool:
     return not argv or (len(argv) == 2 and argv[0] == "--home")
 
 
-def _no_display() -> bool:
-    return (
-        sys.platform.startswith("linux")
-        and not os.environ.get("QT_QPA_PLATFORM")
-        and not os.environ.get("DISPLAY")
-        and not os.environ.get("WAYLAND_DISPLAY")
-    )
+def _desktop(home: str | None) -> int:
+    """Open the window, or say on the console why it cannot open (Qt itself would abort without a word)."""
+    from sbf_client.ui.preflight import StartProblem, check_desktop, missing_library, report
+
+    try:
+        check_desktop(os.environ)
+        from sbf_client.ui.desktop import run
+    except StartProblem as problem:
+        report(problem)
+        return 1
+    except ImportError as error:  # a Qt library that needs a system library the machine lacks
+        problem = missing_library(error)
+        if problem is None:
+            raise
+        report(problem)
+        return 1
+    return run(home)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,12 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     if _is_desktop(argv):
-        if _no_display():  # a Linux session without a screen: draw offscreen (the window saves a picture)
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"
-            os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-        from sbf_client.ui.desktop import run
-
-        return run(argv[1] if argv else None)
+        return _desktop(argv[1] if argv else None)
     from sbf_client.cli.main import main as cli_main
 
     return cli_main(argv)

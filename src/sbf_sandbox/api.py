@@ -3,6 +3,7 @@
 No ``from __future__ import annotations`` here: FastAPI reads the route signatures at run time.
 """
 
+import os
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, select
 
-from sbf_client.core.clock import Clock, SystemClock, format_timestamp
+from sbf_client.core.clock import Clock, clock_from, format_timestamp
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract import models as m
 from sbf_client.remote.contract import paths
@@ -29,7 +30,7 @@ VERSION = "1.0.0"
 class SandboxState:
     engine: Engine
     seed: int
-    clock: Clock = field(default_factory=SystemClock)
+    clock: Clock = field(default_factory=lambda: clock_from(os.environ))
     faults: FaultState = field(default_factory=FaultState)
     settings: m.SandboxSettings = field(default_factory=m.SandboxSettings)
 

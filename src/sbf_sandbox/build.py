@@ -54,15 +54,23 @@ def built_info(engine: Engine) -> dict[str, str] | None:
 
 
 def build_world(
-    engine: Engine, seed: int, scale: int, progress: Callable[[str], None] = lambda _m: None
+    engine: Engine,
+    seed: int,
+    scale: int,
+    progress: Callable[[str], None] = lambda _m: None,
+    counted: Callable[[int, int], None] = lambda _done, _total: None,
 ) -> dict[str, str]:
-    """Generate and store the world once; a database that has one is left as it is."""
+    """Generate and store the world once; a database that has one is left as it is. ``progress`` hears each
+    unit's name as it starts, ``counted`` the people written so far out of all (every few thousand)."""
     if not MIN_SCALE <= scale <= MAX_SCALE:
         raise ValueError(f"--scale must be between {MIN_SCALE} and {MAX_SCALE}")
     existing = built_info(engine)
     if existing:
         return existing
     stamp = DATA_AS_OF.strftime("%Y-%m-%d") + " 00:00:00"
+    everyone = sum(people_count(spec, scale) for spec in UNITS)
+    written = 0
+    counted(0, everyone)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         conn.execute(
             insert(db.regions),
@@ -132,9 +140,13 @@ def build_world(
                 )
                 if len(batch) >= _BATCH:
                     conn.execute(insert(db.records), batch)
+                    written += len(batch)
+                    counted(written, everyone)
                     batch = []
             if batch:
                 conn.execute(insert(db.records), batch)
+                written += len(batch)
+                counted(written, everyone)
             conn.execute(
                 insert(db.feeds).values(
                     unit_id=spec.unit_id,

@@ -99,6 +99,8 @@ def mutate(
     spec = UNIT_BY_ID.get(unit_id)
     if spec is None:
         raise ApiFailure(404, codes.NOT_FOUND)
+    if min(hires, leaves, removals, base_changes) < 0:
+        raise ApiFailure(422, codes.BAD_REQUEST, "入职、停保、转出和缴费基数调整的人数不能为负数。")
     region = REGION_BY_ID[spec.region_id]
     stamp = now.strftime(_STAMP)
     month = Period.of(now.date())
@@ -108,6 +110,15 @@ def mutate(
             raise ApiFailure(404, codes.NOT_FOUND)
         rng = random.Random(f"{seed}/{unit_id}/{feed}/mutate/{state.last_seq}")
         keys = _live_keys(conn, unit_id, feed)
+        # Each person takes at most one of these changes; checked before anything is picked or written.
+        wanted = leaves + removals + base_changes
+        if wanted > len(keys):
+            raise ApiFailure(
+                422,
+                codes.BAD_REQUEST,
+                f"{spec.name}在册{len(keys)}人，停保、转出和缴费基数调整合计{wanted}人，超过在册人数。"
+                f"请将三者之和减到{len(keys)}人以内。",
+            )
         taken: set[str] = set()
         leaving = _pick_active(conn, rng, unit_id, feed, keys, leaves, taken)
         removed = _pick(rng, keys, removals, taken)

@@ -7,6 +7,7 @@ import hmac
 import secrets
 
 from sbf_client.core.passwords import collector_initial_password, initial_passwords
+from sbf_client.remote.contract.demo import password_hint
 
 _ROUNDS = 20_000
 
@@ -29,10 +30,5 @@ def initial_set(business: str, taxpayer_id: str, unit_nos: list[str]) -> set[str
 
 
 def hint(business: str, taxpayer_id: str, unit_nos: list[str], is_initial: bool) -> str:
-    """What the accounts list tells a demo user about the password."""
-    if not is_initial:
-        return "已修改申报密码（初始申报密码不再有效）"
-    if business == "collector":
-        return f"初始申报密码：纳税人识别号后6位 {collector_initial_password(taxpayer_id)}"
-    shown = "、".join(f"{no}→{sorted(initial_set(business, taxpayer_id, [no]))[0]}" for no in unit_nos)
-    return f"初始申报密码：任一单位编号后6位，不足6位末尾补0（{shown}）"
+    """What the accounts list tells a demo user about the password (the same words as the client's list)."""
+    return password_hint(business, taxpayer_id, unit_nos, is_initial)

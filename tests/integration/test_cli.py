@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from tests.helpers import CLI_PASSWORD, ZIZHU, admin, cli, cli_unit
+from tests.helpers import CLI_PASSWORD, ZIZHU, admin, api, cli, cli_unit, login
 
 HOSPITAL = "129901014557557170"
 
@@ -89,6 +89,22 @@ def test_add_a_unit_that_shares_its_taxpayer_id(sandbox, tmp_path):
     listed = cli(home, "unit", "list")
     assert [u["name"] for u in listed["units"]] == ["演示市妇幼保健院东院区", "演示市妇幼保健院"]
     assert [u["name"] for u in cli(home, "unit", "list", "--search", "东院")["units"]] == ["演示市妇幼保健院东院区"]
+
+
+def test_unit_no_chooses_the_unit_also_with_a_changed_password(sandbox, tmp_path):
+    # Both units of the taxpayer get the same changed 申报密码: only the 单位编号 can tell them apart.
+    remote = api(sandbox)
+    login(remote, "Z0002", "000217", new=CLI_PASSWORD)
+    login(remote, "Z0003", "000225", new=CLI_PASSWORD)
+    home = tmp_path / "home"
+    region_set(home, sandbox)
+    east = cli(home, "unit", "add", HOSPITAL, "--unit-no", "9901010000225", "--yes")
+    assert east["unit"]["name"] == "演示市妇幼保健院东院区" and not east["password_changed"]
+    assert [r["unit_no"] for r in east["registrations"]] == ["9901010000225"]
+    main = cli(home, "unit", "add", HOSPITAL, "--unit-no", "9901010000217", "--yes")
+    assert main["unit"]["name"] == "演示市妇幼保健院"
+    unknown = cli(home, "unit", "add", HOSPITAL, "--unit-no", "9901019999999", "--yes", check=False)
+    assert "没有申报密码相符且单位编号为9901019999999的单位" in unknown["error"]["message"]
 
 
 def test_confirmation_is_required(sandbox, tmp_path):

@@ -44,7 +44,7 @@ def test_accounts_text_is_for_people(sandbox_template, tmp_path):
 
 def test_scale_out_of_range_is_refused(tmp_path):
     result = run_cli("accounts", "--data", str(tmp_path), "--scale", "5")
-    assert result.returncode == 2 and "between 10 and 1000000" in result.stderr
+    assert result.returncode == 2 and "须在10到1000000之间" in result.stderr
 
 
 def test_mutate_from_the_command_line_while_serving(sandbox):

@@ -1,9 +1,11 @@
 """The sync engine against a real sandbox: full and incremental updates, fallbacks, guards, resume."""
 
+import os
+
 import pytest
 from sqlalchemy import text
 
-from sbf_client.core.clock import SystemClock
+from sbf_client.core.clock import clock_from
 from sbf_client.modules.employer.sync.datasets import EMPLOYEES
 from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync.engine import SyncEngine
@@ -28,7 +30,7 @@ def feed(sandbox):
 
 
 def make_engine(cache, source, page_size=40, **kwargs):
-    return SyncEngine(cache, source, EMPLOYEES, SystemClock(), page_size=page_size, **kwargs)
+    return SyncEngine(cache, source, EMPLOYEES, clock_from(os.environ), page_size=page_size, **kwargs)
 
 
 def assert_same(cache, sandbox):

@@ -78,7 +78,8 @@ def test_an_annual_declaration_by_item(employer, tmp_path):
     (done,) = service.feedback(unit, session)
     assert done.status == "全部申报成功"
     items = service.items(unit, done.id)
-    assert {i["effective_month"] for i in items} == {"2027-01"}  # 管理子系统 assigns the 年度 month
+    # The 管理子系统 assigns the 年度 month: the January after the sandbox's today (conftest.TODAY).
+    assert {i["effective_month"] for i in items} == {"2027-01"}
     assert {i["item"] for i in items} == {"10212"}
 
 

@@ -6,17 +6,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sbf_client.core.passwords import initial_password
-from sbf_client.services.context import ClientContext
-from sbf_client.services.sandbox import SandboxOptions
 from sbf_client.services.units import UnitService
-from sbf_client.store.home import DataHome
 from sbf_client.ui.shell.add_unit import ChooseUnitDialog, ConfirmRegistrationCard, TaxpayerCard
-from sbf_client.ui.shell.controller import ShellController
 from sbf_client.ui.shell.data_update import DataUpdateCard
 from sbf_client.ui.shell.region_card import RegionCard
 from sbf_client.ui.shell.security import ChangePasswordCard, SecurityCard
-from tests.conftest import TEST_SCALE, TEST_SEED
-from tests.ui.shell_helpers import click_in_next_modal, modal_texts, seed_embedded_sandbox
+from tests.ui.shell_fixtures import close_shell, new_machine_shell, open_login
+from tests.ui.shell_helpers import click_in_next_modal, modal_texts
 
 HOSPITAL = "129901014557557170"
 NEW_PASSWORD = "Sbf2026ok"
@@ -25,17 +21,9 @@ WAIT = 30_000
 
 @pytest.fixture
 def shell(qtbot, sandbox_template, tmp_path):
-    home = DataHome(tmp_path / "home")
-    seed_embedded_sandbox(sandbox_template, home.root)
-    context = ClientContext(home, sandbox_options=SandboxOptions(TEST_SEED, TEST_SCALE, 0))
-    controller = ShellController(context)
-    controller.start()
-    qtbot.addWidget(controller.frame)
+    controller = new_machine_shell(qtbot, sandbox_template, tmp_path / "home")
     yield controller
-    if controller.main_window is not None:
-        controller.main_window.switching = True
-        controller.main_window.close()
-    context.close()
+    close_shell(controller)
 
 
 def click(qtbot, widget):
@@ -87,6 +75,7 @@ def test_first_start_to_the_main_window_and_switching_units(qtbot, shell, screen
     assert "单位编号末尾补0" in security.hint.text()
     screenshot(frame, "shell-06-security")
 
+    qtbot.waitUntil(lambda: frame.focusWidget() is security.password, timeout=WAIT)  # where the user types
     qtbot.keyClicks(security.password, "123456")
     click_in_next_modal("确定", remember("shell-07-wrong-password"))
     click(qtbot, security.ok)
@@ -116,10 +105,7 @@ def test_first_start_to_the_main_window_and_switching_units(qtbot, shell, screen
     assert shell.units.table.item(0, 2).text() == "演示市妇幼保健院东院区"
     screenshot(frame, "shell-10-unit-manager")
 
-    login_button = shell.units.table.cellWidget(0, 6).findChildren(type(confirm.ok))[0]
-    click(qtbot, login_button)
-    login = shell.current
-    assert isinstance(login, SecurityCard)
+    login = open_login(qtbot, shell)
     qtbot.keyClicks(login.password, NEW_PASSWORD)
     click(qtbot, login.ok)
     qtbot.waitUntil(lambda: isinstance(shell.current, DataUpdateCard) or shell.main_window is not None, timeout=WAIT)
@@ -128,6 +114,9 @@ def test_first_start_to_the_main_window_and_switching_units(qtbot, shell, screen
     qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
     window = shell.main_window
     qtbot.waitUntil(lambda: window.isVisible() and not frame.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(window.isMaximized, timeout=WAIT)  # the test screen is smaller than 1366×768
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1366, 728)  # as maximized on 1366×768 above a taskbar, for the screenshots
     tops = [window.tree.topLevelItem(i).text(0) for i in range(window.tree.topLevelItemCount())]
     assert tops == [
         "首页",
@@ -157,7 +146,7 @@ def test_first_start_to_the_main_window_and_switching_units(qtbot, shell, screen
     qtbot.waitUntil(lambda: frame.isVisible() and shell.main_window is None, timeout=WAIT)
     assert shell.units.table.rowCount() == 2
     row = next(r for r in range(2) if shell.units.table.item(r, 2).text() == "演示市妇幼保健院")
-    click(qtbot, shell.units.table.cellWidget(row, 6).findChildren(type(confirm.ok))[0])
+    open_login(qtbot, shell, row)
     qtbot.keyClicks(shell.current.password, NEW_PASSWORD)
     click(qtbot, shell.current.ok)
     qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)

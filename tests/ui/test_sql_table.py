@@ -94,9 +94,9 @@ def make_page(qtbot, engine, settings=None, *, source=None, table_id="people", *
     """A 1366×768 window: the query panel above the list, wired like a real page; the first query has run."""
     window = QWidget()
     panel = QueryPanel(window)
-    panel.add_text("name", "姓名:")
-    panel.add_text("id_number", "证件号码:", placeholder="支持模糊查询")
-    panel.add_choice("status", "参保状态:", [("全部", None), ("正常缴费", "1"), ("停止缴费", "2")])
+    panel.add_text("name", "姓名：")
+    panel.add_text("id_number", "证件号码：", placeholder="支持模糊查询")
+    panel.add_choice("status", "参保状态：", [("全部", None), ("正常缴费", "1"), ("停止缴费", "2")])
     runner = TaskRunner(parent=window)
     source = source or CountingSource(engine)
     view = SqlTableView(table_id, source, settings or DictSettings(), runner, parent=window, **options)
@@ -390,7 +390,7 @@ def test_screenshot_of_a_list_page(qtbot, people, screenshot):
     settings = DictSettings()
     settings.set("table.page_size", 50)
     window, panel, view = make_page(qtbot, engine, settings, checkable=True, numbered=True)
-    panel.add_text("unit", "单位编号:")
+    panel.add_text("unit", "单位编号：")
     view.add_action_column("操作", [("查看", print), ("修改", print)])
     qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
     for row in (1, 3):
@@ -401,3 +401,25 @@ def test_screenshot_of_a_list_page(qtbot, people, screenshot):
     qtbot.mouseClick(panel.toggle_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.height() > list_height)  # layouts settle over a few event-loop turns
     screenshot(window, "widgets-sql-table-collapsed")
+
+
+def test_the_list_says_it_is_loading_until_its_first_count(qtbot, people, screenshot):
+    engine, _rows = people
+    window = QWidget()
+    source = CountingSource(engine, slow_when_unfiltered=0.6)
+    view = SqlTableView("people", source, DictSettings(), TaskRunner(parent=window), parent=window)
+    QVBoxLayout(window).addWidget(view)
+    qtbot.addWidget(window)
+    window.resize(1000, 500)
+    window.show()
+    view.set_query([])
+    assert view.total_label.text() == "正在加载…" and view.overlay.isVisible()  # not "共 0 条": not known yet
+    screenshot(window, "widgets-sql-table-loading")
+    assert view.overlay.geometry() == view.table.viewport().rect()
+    qtbot.waitUntil(lambda: view.total_label.text() == f"共 {PEOPLE} 条", timeout=10_000)
+    assert view.overlay.isHidden()
+
+    view.refresh()  # slow again: the rows stay, the count says it is being queried once that takes a while
+    assert view.total_label.text() == f"共 {PEOPLE} 条" and view.overlay.isHidden()
+    qtbot.waitUntil(lambda: view.total_label.text() == "正在查询…", timeout=10_000)
+    qtbot.waitUntil(lambda: view.total_label.text() == f"共 {PEOPLE} 条", timeout=10_000)

@@ -90,3 +90,10 @@ def test_parse_amount_reads_full_width_input():
 def test_parse_amount_rejects_with_chinese_message(text):
     with pytest.raises(money.AmountError, match="不是有效的金额"):
         money.parse_amount(text)
+
+
+@pytest.mark.parametrize("digits", [29, 40, 400])
+def test_an_amount_longer_than_the_decimal_context_is_still_a_number(digits):
+    """Rules refuse a huge amount in their own words; parsing must not overflow on the way (InvalidOperation)."""
+    amount = money.parse_amount("9" * digits + ".5")
+    assert amount == Decimal("9" * digits + ".50") and amount > Decimal("99999999.99")

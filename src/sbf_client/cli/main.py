@@ -1,22 +1,27 @@
-"""The parser: shell commands, plus the commands each installed business module contributes."""
+"""The parser: shell commands, plus the commands each installed business module contributes; and ``main``,
+which turns every failure into one line (or one JSON object) and an exit status, never a traceback."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 
+from sbf_client.core.cli_parsing import ChineseArgumentParser, UsageError
+from sbf_client.core.errors import SbfError
 from sbf_client.plugins.registry import discover
 from sbf_client.plugins.spec import load_object
 
 from . import regions, sync, units
-from .common import Cli, common_options, run
+from .common import Cli, common_options, fail, run, unexpected
 
 log = logging.getLogger(__name__)
+USAGE_STATUS = 2  # argparse's convention for a wrong command line
+INTERRUPTED_STATUS = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
-    parser = argparse.ArgumentParser(prog="sbf-client", description="社保费管理客户端（命令行）", parents=[common])
+    parser = ChineseArgumentParser(prog="sbf-client", description="社保费管理客户端（命令行）", parents=[common])
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
     for shell in (regions, units, sync):
         shell.register(commands, common)
@@ -30,5 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
-    return run(Cli(args), args.handler)
+    # Known before parsing, so that even a wrong command line answers in the form the caller asked for.
+    as_json = "--json" in argv
+    args: argparse.Namespace | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        return run(Cli(args), args.handler)
+    except UsageError as error:
+        fail(as_json, error.message)
+        return USAGE_STATUS
+    except SbfError as error:
+        fail(as_json, error.message, error.code)
+        return 1
+    except KeyboardInterrupt:
+        fail(as_json, "已中断。")
+        return INTERRUPTED_STATUS
+    except Exception as error:
+        home = getattr(args, "home", None)
+        command = " ".join(str(getattr(args, name, "")) for name in ("command", "action")).strip()
+        return unexpected(error, as_json or bool(getattr(args, "json", False)), home, command or "sbf-client")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
-from sbf_client.services.regions import available_regions, find_region
+from sbf_client.core.cli_parsing import checked, text
+from sbf_client.services.regions import available_regions, check_server_url, find_region
 
 from .common import Cli, emit
 
@@ -53,11 +55,17 @@ def cmd_set(cli: Cli) -> None:
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     region = commands.add_parser("region", help="地区", parents=[common])
-    sub = region.add_subparsers(dest="action", required=True)
+    sub = region.add_subparsers(dest="action", required=True, metavar="操作")
     listing = sub.add_parser("list", help="列出可选地区", parents=[common])
     listing.set_defaults(handler=cmd_list)
     choose = sub.add_parser("set", help="选择地区（一经确定不能更改）", parents=[common])
-    choose.add_argument("name", help="地区名称或标识，例如 演示地区（税务自主模式）")
-    choose.add_argument("--mgmt-url", help="管理子系统地址（演示地区默认使用内置服务）")
-    choose.add_argument("--coll-url", help="征收子系统地址")
+    choose.add_argument("name", type=text("地区名称", 100), help="地区名称或标识，例如 演示地区（税务自主模式）")
+    choose.add_argument(
+        "--mgmt-url",
+        type=checked(partial(check_server_url, what="管理子系统地址")),
+        help="管理子系统地址，http:// 或 https:// 开头（演示地区默认使用内置服务）",
+    )
+    choose.add_argument(
+        "--coll-url", type=checked(partial(check_server_url, what="征收子系统地址")), help="征收子系统地址"
+    )
     choose.set_defaults(handler=cmd_set)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from sbf_client.services.sync import SyncService
-from sbf_client.services.units import UnitService
-from sbf_client.sync.progress import Progress, ProgressUpdate
+from sbf_client.core.cli_parsing import text
+
+if TYPE_CHECKING:
+    from sbf_client.sync.progress import ProgressUpdate
 
 from .common import Cli, emit
+from .units import MAX_UNIT_TEXT
 
 
 def cmd_sync(cli: Cli) -> None:
+    from sbf_client.services.sync import SyncService
+    from sbf_client.services.units import UnitService
+    from sbf_client.sync.progress import Progress
+
     unit = UnitService(cli.context).find(cli.args.business, cli.args.unit)
     session = cli.login(unit)
     cli.context.refresh_code_tables()
@@ -51,7 +58,7 @@ def cmd_sync(cli: Cli) -> None:
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     sync = commands.add_parser("sync", help="更新本地数据（增量更新；--full 全量更新）", parents=[common])
-    sync.add_argument("--unit", required=True, help="纳税人识别号或纳税人名称")
+    sync.add_argument("--unit", required=True, type=text("单位", MAX_UNIT_TEXT), help="纳税人识别号或纳税人名称")
     sync.add_argument("--business", choices=["employer", "collector"], default="employer")
     sync.add_argument("--full", action="store_true", help="全量更新")
     sync.add_argument("--confirm-deletions", action="store_true", help="全量更新将删除大量本地记录时，确认继续")

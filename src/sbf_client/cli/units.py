@@ -4,46 +4,73 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
+from sbf_client.core.cli_parsing import checked, integer, secret, text
 from sbf_client.core.errors import InputError
+from sbf_client.core.ids import check_taxpayer_id
 from sbf_client.core.passwords import collector_initial_password, initial_password
-from sbf_client.remote.contract import errors as codes
-from sbf_client.remote.contract.models import UnitSummary
-from sbf_client.remote.errors import ApiError
-from sbf_client.services.units import Session, UnitService, check_taxpayer_id
 
-from .common import PASSWORD_ENV, Cli, emit
+if TYPE_CHECKING:
+    from sbf_client.remote.contract.models import UnitSummary
+    from sbf_client.services.units import Session, UnitService
+
+from .common import MAX_PASSWORD, PASSWORD_ENV, Cli, emit
 
 CONFIRM_NOTICE = (
     "根据社会保险费征管职能划转的统一要求，我省税务机关统一接收社会保险费的征收权。请确认纳税人识别号、单位名称和"
     "社保经办机构、单位编号的对应关系。请务必认真核对，确认对应关系是否正确，确认无误后再使用本系统。"
 )
 WRONG_NOTICE = "如对应有误，请赴相关的税务办税大厅进行修正后再使用本系统。"
+MAX_UNIT_NO = 30
+MAX_UNIT_TEXT = 200  # a 纳税人名称, 纳税人识别号 or "识别号:单位标识" as --unit takes it
+
+
+def check_unit_no(value: str) -> str:
+    """A 单位编号 as typed: letters and digits only (its last six make the initial 申报密码)."""
+    unit_no = (value or "").strip()
+    if not unit_no:
+        raise InputError("单位编号不能为空，请填写参保登记信息中的单位编号。")
+    if len(unit_no) > MAX_UNIT_NO or not (unit_no.isascii() and unit_no.isalnum()):
+        raise InputError(f"单位编号应为不超过{MAX_UNIT_NO}位的数字或字母，请核对参保登记信息中的单位编号。")
+    return unit_no
 
 
 def _choose(cli: Cli, service: UnitService, units: list[UnitSummary]) -> tuple[UnitSummary, Session | None, str | None]:
-    """选择单位: by --choice, or the unit whose initial password the given --unit-no opens."""
+    """选择单位: by --choice, or by --unit-no: the unit whose registrations include that 单位编号, found by
+    verifying with the 申报密码 the options point at (SBF_PASSWORD, else that 单位编号's initial one)."""
     if len(units) == 1:
         return units[0], None, None
     if cli.args.choice:
         if not 1 <= cli.args.choice <= len(units):
             raise InputError(f"--choice 须在1到{len(units)}之间。")
         return units[cli.args.choice - 1], None, None
-    if cli.args.unit_no and not os.environ.get(PASSWORD_ENV):
-        password = initial_password(cli.args.unit_no)
+    table = "；".join(
+        f"{i} {u.name}（{u.taxpayer_id}，登记日期{u.registered_on}，{u.taxpayer_status}，{u.kind}）"
+        for i, u in enumerate(units, start=1)
+    )
+    if cli.args.unit_no:
+        from sbf_client.remote.contract import errors as codes
+        from sbf_client.remote.errors import ApiError
+
+        password = _password(cli, units[0].taxpayer_id)
         for unit in units:
             try:
-                return unit, service.verify(unit.unit_id, password), password
+                session = service.verify(unit.unit_id, password)
             except ApiError as error:
                 if error.code != codes.WRONG_PASSWORD:
                     raise
-    table = "\n".join(
-        f"  {i}  {u.taxpayer_id}  {u.name}  {u.registered_on}  {u.taxpayer_status}  {u.kind}"
-        for i, u in enumerate(units, start=1)
-    )
+                continue
+            # Two units may share a 申报密码 (a changed one, or a 代收单位's initial one): the 单位编号 decides.
+            if cli.args.unit_no in {r.unit_no for r in service.registration(session).registrations}:
+                return unit, session, password
+        raise InputError(
+            f"该纳税人识别号下没有申报密码相符且单位编号为{cli.args.unit_no}的单位。请核对单位编号和申报密码，"
+            f"或用 --choice 序号选择单位：{table}"
+        )
     raise InputError(
-        "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位（--choice 序号）：\n"
-        "  序号  纳税人识别号  纳税人名称  登记日期  纳税人状态  单位\n" + table
+        "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位（--choice 序号，或 --unit-no 单位编号）："
+        + table
     )
 
 
@@ -59,6 +86,8 @@ def _password(cli: Cli, taxpayer_id: str) -> str:
 
 
 def cmd_add(cli: Cli) -> None:
+    from sbf_client.services.units import UnitService
+
     service = UnitService(cli.context)
     taxpayer_id = check_taxpayer_id(cli.args.taxpayer_id)
     summary, session, password = _choose(cli, service, service.lookup(taxpayer_id, cli.args.business))
@@ -121,6 +150,8 @@ def cmd_list(cli: Cli) -> None:
 
 
 def cmd_passwd(cli: Cli) -> None:
+    from sbf_client.services.units import UnitService
+
     service = UnitService(cli.context)
     unit = service.find(cli.args.business, cli.args.unit)
     old = cli.password("原申报密码：")
@@ -132,7 +163,7 @@ def cmd_passwd(cli: Cli) -> None:
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     unit = commands.add_parser("unit", help="单位管理", parents=[common])
-    sub = unit.add_subparsers(dest="action", required=True)
+    sub = unit.add_subparsers(dest="action", required=True, metavar="操作")
 
     def business(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -143,22 +174,28 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         )
 
     add = sub.add_parser("add", help="添加单位", parents=[common])
-    add.add_argument("taxpayer_id", help="纳税人识别号")
+    add.add_argument("taxpayer_id", type=checked(check_taxpayer_id), help="纳税人识别号")
     business(add)
-    add.add_argument("--unit-no", help="单位编号：初始申报密码取其后6位（不足6位末尾补0），多家单位时据此选择")
-    add.add_argument("--choice", type=int, help="一个纳税人识别号对应多家单位时，选择单位的序号")
+    add.add_argument(
+        "--unit-no",
+        type=checked(check_unit_no),
+        help="单位编号：初始申报密码取其后6位（不足6位末尾补0），多家单位时据此选择",
+    )
+    add.add_argument("--choice", type=integer("序号", 1, 999), help="一个纳税人识别号对应多家单位时，选择单位的序号")
     add.add_argument("--initial", action="store_true", help="代收单位：使用初始申报密码（纳税人识别号后6位）")
-    add.add_argument("--new-password", help="首次使用时须修改的新申报密码")
+    add.add_argument("--new-password", type=secret("新申报密码", MAX_PASSWORD), help="首次使用时须修改的新申报密码")
     add.add_argument("--yes", action="store_true", help="参保登记信息已确认无误")
     add.set_defaults(handler=cmd_add)
 
     listing = sub.add_parser("list", help="单位列表", parents=[common])
     business(listing)
-    listing.add_argument("--search", help="按纳税人识别号/纳税人名称/备注关键字搜索")
+    listing.add_argument(
+        "--search", type=text("搜索关键字", 100, may_be_empty=True), help="按纳税人识别号/纳税人名称/备注关键字搜索"
+    )
     listing.set_defaults(handler=cmd_list)
 
     passwd = sub.add_parser("passwd", help="修改申报密码", parents=[common])
     business(passwd)
-    passwd.add_argument("--unit", required=True, help="纳税人识别号或纳税人名称")
-    passwd.add_argument("--new-password")
+    passwd.add_argument("--unit", required=True, type=text("单位", MAX_UNIT_TEXT), help="纳税人识别号或纳税人名称")
+    passwd.add_argument("--new-password", type=secret("新申报密码", MAX_PASSWORD), help="新申报密码")
     passwd.set_defaults(handler=cmd_passwd)

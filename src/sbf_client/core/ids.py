@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .errors import InputError
+
 # GB/T 2260 province-level codes that open a 居民身份证号 (83 = 台湾居民 with a 居住证).
 _PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
@@ -161,3 +163,17 @@ _SENSITIVE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{12,})(?![0-9A-Za-z])"
 def redact(text: str) -> str:
     """Mask every ID-number-like or account-like digit run inside free text."""
     return _SENSITIVE.sub(lambda m: _mask(m.group(1)), text)
+
+
+def check_taxpayer_id(first: str, second: str | None = None) -> str:
+    """The 纳税人识别号 as typed twice: trimmed, upper-cased, equal, and of an accepted form."""
+    value = (first or "").strip().upper()
+    if not value:
+        raise InputError("请输入纳税人识别号。")
+    if second is not None and value != (second or "").strip().upper():
+        raise InputError("两次输入的纳税人识别号不一致，请重新输入。")
+    if not is_acceptable_taxpayer_id(value):
+        raise InputError(
+            "纳税人识别号格式不正确：应为18位统一社会信用代码，或15、17、20位纳税人识别号。请核对后重新输入。"
+        )
+    return value

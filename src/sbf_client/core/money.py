@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -40,8 +40,11 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
 
 
 def quantize_fen(value: Decimal | int | str) -> Decimal:
-    """Round half-up to 分 (two decimal places)."""
-    return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+    """Round half-up to 分 (two decimal places), however many digits: a huge amount stays a number that rules
+    can refuse with their own words, instead of overflowing the default 28-digit context."""
+    amount = to_decimal(value)
+    digits = Context(prec=max(28, amount.adjusted() + 4))
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP, context=digits)
 
 
 _AMOUNT_TEXT = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]{1,2})?$|^-?[0-9]+(\.[0-9]{1,2})?$")

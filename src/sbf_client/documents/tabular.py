@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from sbf_client.core.errors import InputError
 
 MAX_ROWS = 200_000
+SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,11 @@ def _from_grid(grid: list[list[object]]) -> Table:
 
 
 def _read_csv(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputError(f"无法读取文件 {path}（{reason}）。请确认文件未被占用且有权限读取。") from error
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -76,18 +81,36 @@ def _read_csv(path: Path) -> list[list[object]]:
             continue
     else:
         raise InputError("无法识别CSV文件的编码，请另存为UTF-8或GBK编码后再导入。")
-    return list(csv.reader(text.splitlines()))
+    reader = csv.reader(text.splitlines())
+    try:
+        return list(reader)
+    except csv.Error:  # a cell over the csv module's 128 KiB limit, or a NUL byte: not an import template
+        raise InputError(
+            f"CSV文件第{reader.line_num}行无法读取：单元格内容过长（超过128KB）或含有无效字符。"
+            "请确认选择的是缴费工资导入文件，检查该行后重新导入。"
+        ) from None
+
+
+def check_table_path(path: Path) -> Path:
+    """A path that can be a table to import: an existing file (not a folder) of a supported type."""
+    try:
+        exists, folder = path.exists(), path.is_dir()
+    except (OSError, ValueError):  # a name too long for the system, or with a NUL character
+        raise InputError("文件路径无效，请检查后重新选择文件。") from None
+    if not exists:
+        raise InputError(f"找不到文件：{path}")
+    if folder:
+        raise InputError(f"{path} 是一个文件夹，不是文件。请选择要导入的Excel或CSV文件。")
+    if path.suffix.lower() not in SUFFIXES:
+        raise InputError("只能导入Excel文件（.xlsx、.xls）或CSV文件。")
+    return path
 
 
 def read_table(path: Path) -> Table:
     """The first sheet of an Excel file, or a CSV file, as a header-keyed table."""
-    if not path.exists():
-        raise InputError(f"找不到文件：{path}")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
+    check_table_path(path)
+    if path.suffix.lower() == ".csv":
         return _from_grid(_read_csv(path))
-    if suffix not in (".xlsx", ".xls", ".xlsm"):
-        raise InputError("只能导入Excel文件（.xlsx、.xls）或CSV文件。")
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         return _from_grid(sheet.to_python(skip_empty_area=False))

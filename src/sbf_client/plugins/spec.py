@@ -65,11 +65,18 @@ class Chart:
 
 @dataclass(frozen=True)
 class StartupJob:
-    """A login-time job of the 数据更新 page: ``run(context, databases, unit, session, progress)``."""
+    """A login-time job of the 数据更新 page: ``run(context, databases, unit, session, progress)``.
+
+    ``modes`` limits the job to regions of those 征收模式 (empty: every region), like ``MenuItem.modes``.
+    """
 
     title: str
     run: str
     weight: int = 5
+    modes: tuple[str, ...] = ()
+
+    def runs_in(self, mode: str) -> bool:
+        return not self.modes or mode in self.modes
 
 
 @dataclass(frozen=True)

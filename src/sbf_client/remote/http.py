@@ -154,8 +154,16 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
+            request = self._client.build_request(method, url, params=params, content=body, headers=all_headers)
+            answered = False
             try:
-                response = self._client.request(method, url, params=params, content=body, headers=all_headers)
+                # Streamed, so that a failure is known to have come before or after the answer's head.
+                response = self._client.send(request, stream=True)
+                answered = True
+                try:
+                    response.read()
+                finally:
+                    response.close()
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if attempt < self.retry.attempts:
                     self._pause(attempt, method, path, exc)
@@ -167,7 +175,8 @@ class HttpClient:
                 if idempotent and attempt < self.retry.attempts and not isinstance(exc, httpx.ProxyError):
                     self._pause(attempt, method, path, exc)
                     continue
-                raise self._transport_error(exc, subsystem) from exc
+                unanswered = not answered and _closed_by_peer(exc)
+                raise self._transport_error(exc, subsystem, proxy_gave_up=idempotent and unanswered) from exc
             if response.status_code in _RETRY_STATUSES and idempotent and attempt < self.retry.attempts:
                 self._pause(attempt, method, path, f"HTTP {response.status_code}")
                 continue
@@ -188,7 +197,10 @@ class HttpClient:
 
     # ------------------------------------------------------------------ errors
 
-    def _transport_error(self, exc: httpx.TransportError, subsystem: Subsystem) -> RemoteError:
+    def _transport_error(
+        self, exc: httpx.TransportError, subsystem: Subsystem, *, proxy_gave_up: bool = False
+    ) -> RemoteError:
+        """``proxy_gave_up``: an idempotent request whose connection closed before any answer arrived."""
         name = SUBSYSTEM_NAMES[subsystem]
         via_proxy = not self.proxy.is_direct
         text = str(exc)
@@ -207,7 +219,11 @@ class HttpClient:
             return ServerUnavailableError(f"无法连接到{name}，请检查网络连接后重试。")
         if isinstance(exc, httpx.TimeoutException):
             return RequestTimeoutError(f"{name}响应超时，请稍后重试。")
-        if via_proxy and isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" in text:
+        # A SOCKS5 proxy such as pproxy confirms the tunnel before it tries the server, and closes it when the
+        # server refuses: the client sees an end of stream, or a reset when its request was already in the
+        # proxy's unread buffer. Either way nothing was answered. For a GET that is the proxy failing to reach
+        # the server; a POST may have been forwarded before the close, so its outcome stays unknown (below).
+        if via_proxy and proxy_gave_up:
             return ServerUnavailableError(
                 f"代理服务器（{self.proxy.describe()}）未能把请求转发到{name}，服务器可能未启动或代理无法访问它，"
                 "请稍后重试或检查代理设置。"
@@ -245,3 +261,11 @@ def _is_proxy_auth_failure(text: str) -> bool:
 
 def _looks_like_socks_failure(text: str) -> bool:
     return "socks" in text.lower()
+
+
+def _closed_by_peer(exc: httpx.TransportError) -> bool:
+    """The connection ended under the request (end of stream, reset, broken pipe), rather than timing out
+    or carrying something that is not HTTP."""
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "without sending a response" in str(exc)
+    return isinstance(exc, httpx.ReadError | httpx.WriteError)

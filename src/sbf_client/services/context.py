@@ -1,27 +1,35 @@
 """The client's running context, shared by the desktop UI and the command line: the data home, the app
 database, the clock, the module registry, and the region's servers (starting the embedded sandbox for
-a 演示地区 the first time they are needed).
+a 演示地区 ahead of need, or the first time they are needed).
+
+The network client and the sandbox launcher are imported when first used: the first screen needs neither,
+and they are most of what start-up would otherwise load.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sbf_client.core.clock import Clock, SystemClock, format_timestamp
+from sbf_client.core.clock import Clock, clock_from, format_timestamp
 from sbf_client.core.errors import InputError, SbfError
 from sbf_client.plugins.registry import Registry, discover
 from sbf_client.plugins.spec import ModuleSpec
-from sbf_client.remote.api import RemoteApi
-from sbf_client.remote.http import Endpoints, HttpClient
-from sbf_client.remote.proxy import ProxySettings
 from sbf_client.store.app_store import AppStore, LocalUnit, RegionChoice
 from sbf_client.store.home import DataHome
+from sbf_client.sync.progress import Progress
 
-from .network import load_proxy
-from .regions import RegionEntry
-from .sandbox import RunningSandbox, SandboxOptions, start_sandbox
+from .regions import RegionEntry, available_regions
+
+if TYPE_CHECKING:
+    from sbf_client.remote.api import RemoteApi
+    from sbf_client.remote.http import Endpoints
+    from sbf_client.remote.proxy import ProxySettings
+
+    from .sandbox import RunningSandbox, SandboxOptions
 
 log = logging.getLogger(__name__)
 CODES_SETTING = "rule_files"
@@ -42,13 +50,14 @@ class ClientContext:
         sandbox_options: SandboxOptions | None = None,
     ) -> None:
         self.home = home.ensure()
-        self.clock = clock or SystemClock()
+        self.clock = clock or clock_from(os.environ)
         self.store = AppStore.open(home)
         self.registry = registry or discover()
-        self.sandbox_options = sandbox_options or SandboxOptions.from_environment()
+        self._sandbox_options = sandbox_options
         self._sandbox: RunningSandbox | None = None
         self._api: RemoteApi | None = None
         self._lock = threading.Lock()
+        self._closing = threading.Event()
 
     # ---------------------------------------------------------------- region
 
@@ -77,31 +86,73 @@ class ClientContext:
         return choice
 
     def endpoints(self) -> Endpoints:
+        from sbf_client.remote.http import Endpoints
+
         region = self.region()
         if region.mgmt_url and region.coll_url:
             return Endpoints(region.mgmt_url, region.coll_url)
         if region.sandbox_region is None:
             raise SbfError(f"地区【{region.name}】没有配置服务器地址，请联系主管税务机关。")
+        return self._running_sandbox().endpoints(region.sandbox_region)
+
+    @property
+    def sandbox_options(self) -> SandboxOptions:
+        from .sandbox import SandboxOptions
+
+        if self._sandbox_options is None:
+            self._sandbox_options = SandboxOptions.from_environment()
+        return self._sandbox_options
+
+    def needs_demo_servers(self) -> bool:
+        """Whether the 演示地区's servers will be wanted: its region is chosen, or none is chosen yet and the
+        list offers one (a first start)."""
+        region = self.store.region()
+        if region is not None:
+            return region.sandbox_region is not None and not (region.mgmt_url and region.coll_url)
+        return any(entry.is_sandbox for entry in available_regions())
+
+    def prepare_demo_servers(self, progress: Progress | None = None) -> None:
+        """Start the 演示地区's servers ahead of need, generating the demo data on a first start, so that no
+        user step waits for them; ``progress`` hears people generated of all."""
+        if self.needs_demo_servers():
+            self._running_sandbox(progress)
+
+    def _running_sandbox(self, progress: Progress | None = None) -> RunningSandbox:
+        """The embedded sandbox, started once; other threads asking meanwhile wait for the same start."""
+        from .sandbox import start_sandbox
+
         with self._lock:
             if self._sandbox is None or not self._sandbox.alive:
-                log.info("starting the embedded sandbox for %s", region.name)
+                log.info("starting the embedded sandbox")
                 options = self.sandbox_options
+
+                def generated(done: int, total: int) -> None:
+                    if progress is not None:
+                        progress.report(done, total, "正在生成演示数据")
+
                 self._sandbox = start_sandbox(
                     self.home.sandbox_dir,
                     seed=options.seed,
                     scale=options.scale,
                     extra=("--feedback-delay", str(options.feedback_delay)),
+                    on_progress=generated,
+                    should_stop=self._closing.is_set,
                 )
-        return self._sandbox.endpoints(region.sandbox_region)
+            return self._sandbox
 
     # ---------------------------------------------------------------- network
 
     def proxy(self) -> ProxySettings:
         """The saved 网络设置, its password read from the OS keyring."""
+        from .network import load_proxy
+
         return load_proxy(self.store)
 
     def api(self) -> RemoteApi:
         """The client for the region's servers, through the proxy 网络设置 names."""
+        from sbf_client.remote.api import RemoteApi
+        from sbf_client.remote.http import HttpClient
+
         if self._api is None:
             endpoints = self.endpoints()
             with self._lock:
@@ -143,6 +194,7 @@ class ClientContext:
         return self.home.units_dir / unit.db_name
 
     def close(self) -> None:
+        self._closing.set()  # a sandbox still generating its data is stopped, not waited for
         self.reset_api()
         if self._sandbox is not None:
             self._sandbox.stop()

@@ -10,11 +10,12 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sbf_client.core.errors import SbfError
-from sbf_client.remote.contract.sandbox import DEFAULT_SCALE, DEFAULT_SEED, READY_PREFIX
+from sbf_client.remote.contract.sandbox import DEFAULT_SCALE, DEFAULT_SEED, PROGRESS_PREFIX, READY_PREFIX
 from sbf_client.remote.http import Endpoints
 
 LOG_NAME = "sandbox.log"
@@ -31,10 +32,28 @@ class SandboxOptions:
 
     @classmethod
     def from_environment(cls) -> SandboxOptions:
+        """The options the variables set, each checked here, before a sandbox is started with them."""
+
+        def read(name: str, default: float, low: float, high: float, kind: type[int] | type[float]) -> float:
+            text = os.environ.get(name, "").strip()
+            if not text:
+                return default
+            what = "整数" if kind is int else "数字"
+            bounds = f"{low}到{high}" if kind is int else f"{low:g}到{high:g}"
+            try:
+                value = kind(text) if len(text) <= 30 else None
+            except ValueError:
+                value = None
+            if value is None or not low <= value <= high:  # also refuses nan
+                shown = text if len(text) <= 40 else text[:40] + "…"
+                raise SbfError(f"环境变量 {name} 的值“{shown}”无效：应为{bounds}之间的{what}。请改正或删除该变量。")
+            return value
+
+        # The bounds are the sandbox's own (sbf_sandbox.build MIN_SCALE, MAX_SCALE), which it enforces again.
         return cls(
-            seed=int(os.environ.get("SBF_SANDBOX_SEED", DEFAULT_SEED)),
-            scale=int(os.environ.get("SBF_SANDBOX_SCALE", DEFAULT_SCALE)),
-            feedback_delay=float(os.environ.get("SBF_SANDBOX_FEEDBACK_DELAY", 20.0)),
+            seed=int(read("SBF_SANDBOX_SEED", DEFAULT_SEED, 0, 2**63 - 1, int)),
+            scale=int(read("SBF_SANDBOX_SCALE", DEFAULT_SCALE, 10, 1_000_000, int)),
+            feedback_delay=read("SBF_SANDBOX_FEEDBACK_DELAY", 20.0, 0, 86_400, float),
         )
 
 
@@ -88,16 +107,21 @@ def start_sandbox(
     scale: int = DEFAULT_SCALE,
     extra: tuple[str, ...] = (),
     timeout: float = 300.0,
+    on_progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> RunningSandbox:
     """Start ``sbf-sandbox serve`` on loopback and wait until it says where it listens.
 
-    The first start in a data directory generates the demo data, which takes a few seconds for the
-    default 100,000-employee unit; later starts reuse it.
+    The first start in a data directory generates the demo data (a few seconds for the default
+    100,000-employee unit, more on a busy machine), reported to ``on_progress`` as people written of all;
+    later starts reuse it. ``timeout`` counts from the last sign of life, so a slow generation is waited
+    for while a hung one is not.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / LOG_NAME
     log = log_path.open("ab")
-    start_offset = log.tell()
+    position = log.tell()
+    start_offset = position
     command = sandbox_command(
         "serve",
         "--data",
@@ -110,6 +134,8 @@ def start_sandbox(
         str(seed),
         "--scale",
         str(scale),
+        "--parent-pid",
+        str(os.getpid()),
         *extra,
     )
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
@@ -117,17 +143,29 @@ def start_sandbox(
     process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, creationflags=flags, env=env)
     log.close()
     deadline = time.monotonic() + timeout
+    pending = b""
     while time.monotonic() < deadline:
         with log_path.open("rb") as reader:
-            reader.seek(start_offset)
-            for raw in reader:
-                line = raw.decode("utf-8", "replace").strip()
-                if line.startswith(READY_PREFIX):
-                    return RunningSandbox(line[len(READY_PREFIX) :], data_dir, process)
-        if process.poll() is not None:
+            reader.seek(position)
+            chunk = reader.read()
+        position += len(chunk)
+        *lines, pending = (pending + chunk).split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").strip()
+            if line.startswith(READY_PREFIX):
+                return RunningSandbox(line[len(READY_PREFIX) :], data_dir, process)
+            if line.startswith(PROGRESS_PREFIX):
+                deadline = time.monotonic() + timeout
+                if on_progress is not None:
+                    done, total = line[len(PROGRESS_PREFIX) :].split()[:2]
+                    on_progress(int(done), int(total))
+        if process.poll() is not None or should_stop():
             break
         time.sleep(0.05)
     if process.poll() is None:
         process.kill()
+        process.wait(10)
+    if should_stop():
+        raise SandboxStartError("演示地区服务的启动已取消。")
     tail = log_path.read_bytes()[start_offset:][-2000:].decode("utf-8", "replace")
     raise SandboxStartError(f"演示地区服务启动失败，请查看日志 {log_path}。\n{tail}")

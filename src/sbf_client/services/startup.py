@@ -1,8 +1,8 @@
 """The 数据更新 page's work (manual 2.1.2 / 5.5): everything a login refreshes, behind one progress bar.
 
 Steps: 规则文件 (every login, M5208), 单位信息 (参保登记信息), 通知公告, each dataset of the module (全量 on
-the first login, 增量 after), then the module's own jobs. A failed step does not stop the others; the
-user is told and continues with the cached data.
+the first login, 增量 after), then the module's own jobs of the region's 征收模式. A failed step does not stop
+the others; the user is told and continues with the cached data.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sbf_client.core.errors import SbfError
 from sbf_client.plugins.spec import load_object
 from sbf_client.store.app_store import LocalUnit, RegistrationRow
 from sbf_client.sync.engine import SyncResult
-from sbf_client.sync.progress import Cancelled, Progress, ProgressUpdate
+from sbf_client.sync.progress import Cancelled, Progress, ProgressUpdate, rows_text
 
 from .context import ClientContext
 from .notices import MessageCenter, refresh_notices
@@ -86,7 +86,10 @@ def login_steps(
                 )
 
         steps.append(Step(f"更新{title}参保信息", 80, run_sync))
+    mode = context.region().mode
     for job in spec.startup:
+        if not job.runs_in(mode):
+            continue
         function = load_object(job.run)
         steps.append(Step(job.title, job.weight, lambda p, f=function: f(context, databases, unit, session, p)))  # type: ignore[misc]
     return steps
@@ -102,7 +105,10 @@ def run_steps(steps: list[Step], progress: Progress, report: StartupReport) -> S
 
         def inner(update: ProgressUpdate, base: int = base, step: Step = step) -> None:
             share = (update.done / update.total) if update.total else 0.0
-            progress.report(base + int(step.weight * 1000 * min(share, 1.0)), total, f"{step.title}：{update.message}")
+            # The overall bar counts weights, not rows: the step's rows are told in its words.
+            rows = f"（{rows_text(update.done, update.total)}）" if update.total else ""
+            message = f"{step.title}：{update.message}{rows}"
+            progress.report(base + int(step.weight * 1000 * min(share, 1.0)), total, message)
 
         progress.report(done, total, f"正在{step.title}")
         try:

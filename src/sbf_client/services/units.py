@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sbf_client.core.clock import format_timestamp
 from sbf_client.core.errors import InputError, SbfError
-from sbf_client.core.ids import is_acceptable_taxpayer_id
+from sbf_client.core.ids import check_taxpayer_id
 from sbf_client.core.passwords import initial_password, new_password_problem
 from sbf_client.remote.contract.models import Business, RegistrationInfo, SessionResponse, UnitSummary
 from sbf_client.store.app_store import LocalUnit, RegistrationRow
@@ -28,20 +28,6 @@ class Session:
     @classmethod
     def of(cls, response: SessionResponse) -> Session:
         return cls(response.unit.unit_id, response.token, response.must_change_password, response.unit)
-
-
-def check_taxpayer_id(first: str, second: str | None = None) -> str:
-    """The 纳税人识别号 as typed twice: trimmed, upper-cased, equal, and of an accepted form."""
-    value = (first or "").strip().upper()
-    if not value:
-        raise InputError("请输入纳税人识别号。")
-    if second is not None and value != (second or "").strip().upper():
-        raise InputError("两次输入的纳税人识别号不一致，请重新输入。")
-    if not is_acceptable_taxpayer_id(value):
-        raise InputError(
-            "纳税人识别号格式不正确：应为18位统一社会信用代码，或15、17、20位纳税人识别号。请核对后重新输入。"
-        )
-    return value
 
 
 class UnitService:

@@ -4,20 +4,26 @@ The unit schema has a ``core`` branch (what every unit database holds) and one b
 each in ``migrations/unit/<branch>``. A unit database is upgraded to the heads of ``core`` and of
 its own module's branch; an older database (a restored backup) is brought forward, a newer one is
 refused because this program cannot know what it means.
+
+Alembic itself is a quarter of a second to import, and at most starts nothing needs migrating: the app
+database carries, in SQLite's ``user_version``, a fingerprint of the migration scripts it was last brought
+up to date with. When it matches this program's scripts, Alembic is not loaded at all; any other value (a
+new database, a restored backup, a changed script) takes the full path.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from sbf_client.core.errors import SbfError
 from sbf_client.paths import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 class SchemaTooNewError(SbfError):
@@ -25,6 +31,8 @@ class SchemaTooNewError(SbfError):
 
 
 def _config(kind: str, branches: tuple[str, ...] = ()) -> Config:
+    from alembic.config import Config
+
     root = migrations_dir() / kind
     folders = [root / branch for branch in ("core", *branches)] if kind == "unit" else [root / "versions"]
     cfg = Config()
@@ -35,6 +43,10 @@ def _config(kind: str, branches: tuple[str, ...] = ()) -> Config:
 
 
 def _upgrade(engine: Engine, cfg: Config, targets: list[str]) -> None:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(cfg)
     known = {rev.revision for rev in script.walk_revisions()}
     with engine.connect() as connection:
@@ -50,9 +62,33 @@ def _upgrade(engine: Engine, cfg: Config, targets: list[str]) -> None:
             command.upgrade(cfg, target)
 
 
+def scripts_fingerprint(kind: str) -> int:
+    """A positive 31-bit digest of every migration script of ``kind`` (names and contents)."""
+    digest = hashlib.sha256()
+    root = migrations_dir() / kind
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return int.from_bytes(digest.digest()[:4], "big") & 0x7FFFFFFF or 1
+
+
+def _user_version(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+
+
+def _set_user_version(engine: Engine, value: int) -> None:
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"PRAGMA user_version = {int(value)}")
+
+
 def upgrade_app_db(engine: Engine) -> None:
-    """Bring ``app.sqlite`` to the newest schema."""
+    """Bring ``app.sqlite`` to the newest schema (without loading Alembic when it already is)."""
+    fingerprint = scripts_fingerprint("app")
+    if _user_version(engine) == fingerprint:
+        return
     _upgrade(engine, _config("app"), ["heads"])
+    _set_user_version(engine, fingerprint)
 
 
 def upgrade_unit_db(engine: Engine, module_branch: str) -> None:
@@ -62,6 +98,9 @@ def upgrade_unit_db(engine: Engine, module_branch: str) -> None:
 
 def unit_db_is_current(engine: Engine, module_branch: str) -> bool:
     """Whether a unit database already has every revision of ``core`` and of its module's branch."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_config("unit", (module_branch,)))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()

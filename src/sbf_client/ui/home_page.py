@@ -1,6 +1,9 @@
 """首页 (manual 2.1 / 3.1): 常用功能 shortcuts, 待办事项 and 异常提醒 (clicking one opens the page that
 handles it), 通知公告, and a chart of the unit's cached data. The module provides the reminders and the
-chart; they are computed off the UI thread."""
+chart; they are computed off the UI thread.
+
+A shortcut or reminder whose page is not built yet stays, as in the manual, but says so (暂未开放), and a
+click tells 该功能尚未开放 instead of opening an empty page."""
 
 from __future__ import annotations
 
@@ -22,10 +25,11 @@ from sbf_client.plugins.spec import Chart, MenuItem, Reminders, load_object
 from sbf_client.services.notices import cached_notices
 
 from .dialogs import inform
-from .page import Page, PageContext
+from .page import Page, PageContext, is_open, not_open_text
 from .widgets.bar_chart import BarChart
 
 TARGET = Qt.ItemDataRole.UserRole
+NOT_OPEN_MARK = "（暂未开放）"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ def _list(empty: str) -> QListWidget:
     widget = QListWidget()
     widget.setProperty("empty", empty)
     widget.setMinimumHeight(90)
+    widget.setWordWrap(True)  # a reminder is a sentence: read whole, not scrolled sideways
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return widget
 
 
@@ -87,7 +93,11 @@ class HomePage(Page):
             button = QPushButton(item.title)
             button.setMinimumHeight(44)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda _c=False, i=item_id: self.page.open_menu(i))
+            if not is_open(item):
+                button.setText(f"{item.title}\n{NOT_OPEN_MARK}")  # two lines: the row still fits 1366 px
+                button.setObjectName("Secondary")
+                button.setToolTip(not_open_text(item))
+            button.clicked.connect(lambda _c=False, i=item_id: self._open(i))
             row.addWidget(button)
         row.addStretch(1)
         return box
@@ -117,8 +127,8 @@ class HomePage(Page):
         )
 
     def _show(self, data: HomeData) -> None:
-        self._fill(self.todos, [(r.text, r.target) for r in data.reminders.todos])
-        self._fill(self.alerts, [(r.text, r.target) for r in data.reminders.alerts])
+        self._fill(self.todos, [self._reminder(r.text, r.target) for r in data.reminders.todos])
+        self._fill(self.alerts, [self._reminder(r.text, r.target) for r in data.reminders.alerts])
         self.chart.set_chart(data.chart, "暂无数据")
 
     def _fill_notices(self) -> None:
@@ -136,7 +146,26 @@ class HomePage(Page):
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             widget.addItem(empty)
 
+    def _reminder(self, text: str, target: str) -> tuple[str, str]:
+        item = self._menu_item(target)
+        if item is not None and not is_open(item):
+            return f"{text}（【{item.title}】暂未开放）", target  # the reminder holds; its page is what is missing
+        return text, target
+
+    def _menu_item(self, item_id: str) -> MenuItem | None:
+        try:
+            return self.page.module.menu_item(item_id)
+        except KeyError:
+            return None
+
     def _open_target(self, item: QListWidgetItem) -> None:
         target = item.data(TARGET)
         if target:
-            self.page.open_menu(target)
+            self._open(target)
+
+    def _open(self, item_id: str) -> None:
+        item = self._menu_item(item_id)
+        if item is not None and not is_open(item):
+            inform(self, not_open_text(item))
+            return
+        self.page.open_menu(item_id)

@@ -58,24 +58,40 @@ class Page(QWidget):
         """Reload the shown data (after an update); pages that show data override it."""
 
 
-class PlaceholderPage(Page):
-    """该功能尚未开放: the menu is there as in the manual, the function comes later."""
+NOT_OPEN = "该功能尚未开放"
+MENU_HINT = "现有功能可在左侧菜单中使用。"
 
-    def __init__(self, page: PageContext, item: MenuItem) -> None:
+
+def is_open(item: MenuItem) -> bool:
+    """Whether the item leads somewhere built: a page, or a group of items."""
+    return bool(item.page or item.children)
+
+
+def not_open_text(item: MenuItem) -> str:
+    """What a shortcut or a reminder says when clicked before its page is built."""
+    return f"【{item.title}】{NOT_OPEN}。"
+
+
+class PlaceholderPage(Page):
+    """该功能尚未开放: the menu is there as in the manual, the function comes later. ``hint`` says where to go
+    instead, in the words of where the page is shown (the left menu of the main window, a tab elsewhere)."""
+
+    def __init__(self, page: PageContext, item: MenuItem, hint: str = MENU_HINT) -> None:
         super().__init__(page, item)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         title = QLabel(f"【{item.title}】")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setStyleSheet("font-size: 20px; font-weight: bold; color: #1e6fd9;")
-        text = QLabel("该功能尚未开放")
+        text = QLabel(NOT_OPEN)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setStyleSheet("font-size: 16px;")
         where = f"（用户操作手册 {item.manual}）" if item.manual else ""
-        note = QLabel(f"本功能将在后续版本中提供{where}。现有功能可在左侧菜单中使用。")
-        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        note.setStyleSheet("color: #5b6b7f;")
-        for widget in (title, text, note):
+        self.note = QLabel(f"本功能将在后续版本中提供{where}。{hint}")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #5b6b7f;")
+        for widget in (title, text, self.note):
             layout.addWidget(widget)
         layout.addStretch(2)
 

@@ -3,6 +3,10 @@
 A progress dialog appears only when the work takes longer than about half a second, and its 取消 asks the
 work to stop at its next check (``sync.progress.Progress``). A task may say which data it changed
 (``Changed``); the ``ChangeHub`` then tells every page that shows that data to refresh.
+
+A task lives as long as its work, whoever started it: the runner or the window that asked may be deleted
+while the work runs (a window closed, a test finished). Its outcome is then dropped, never delivered to an
+object that no longer exists.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -80,7 +85,7 @@ class Task(QObject):
     progressed = Signal(object)  # ProgressUpdate, on the UI thread
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None, title: str, cancellable: bool) -> None:
-        super().__init__(runner)
+        super().__init__()  # no Qt parent: deleting the runner must not delete a task whose work still runs
         self.runner = runner
         self.progress = Progress()
         self.bridge = _Bridge()
@@ -97,7 +102,7 @@ class Task(QObject):
         self.progress.cancel()
 
     def _show_dialog(self) -> None:
-        if not self.running or self.dialog is not None:
+        if not self.running or self.dialog is not None or not _alive(self.parent_widget):
             return
         dialog = QProgressDialog(self.title, "取消" if self.cancellable else "", 0, 0, self.parent_widget)
         dialog.setWindowTitle(self.title)
@@ -115,6 +120,8 @@ class Task(QObject):
     def _on_progress(self, update: ProgressUpdate) -> None:
         self.last = update
         self.progressed.emit(update)
+        if self.dialog is not None and not _alive(self.dialog):  # deleted with the window it was shown on
+            self.dialog = None
         if self.dialog is not None:
             self._apply(update)
 
@@ -129,11 +136,18 @@ class Task(QObject):
 
     def _close(self) -> None:
         self.running = False
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self.cancel)
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and _alive(dialog):
+            dialog.canceled.disconnect(self.cancel)
+            dialog.close()
+            dialog.deleteLater()
+
+
+def _alive(*objects: QObject | None) -> bool:
+    return all(o is None or shiboken6.isValid(o) for o in objects)
+
+
+_RUNNING: set[Task] = set()  # every task until its outcome is handled, whatever happened to its runner
 
 
 class TaskRunner(QObject):
@@ -143,7 +157,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.hub = hub or ChangeHub(self)
         self.pool = QThreadPool.globalInstance()
-        self._tasks: set[Task] = set()
+        self._tasks: set[Task] = set()  # the ones that count as "busy"
 
     def run(
         self,
@@ -155,15 +169,30 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], bool | None] | None = None,
         cancellable: bool = True,
         show_progress: bool = True,
+        background: bool = False,
     ) -> Task:
         """Run ``work(progress)`` on a worker thread. ``on_error`` returning True means it was handled;
-        otherwise the error is shown to the user (its Chinese message, or a generic one)."""
+        otherwise the error is shown to the user (its Chinese message, or a generic one). A ``background``
+        task is one nobody waits for (preparing the 演示地区): it does not make the runner ``busy``."""
         task = Task(self, parent, title, cancellable)
-        self._tasks.add(task)
+        _RUNNING.add(task)
+        if not background:
+            self._tasks.add(task)
+
+        def settled() -> bool:
+            """Forget the task; whether anyone is left to hear how it ended."""
+            _RUNNING.discard(task)
+            self._tasks.discard(task)
+            if not _alive(self, parent):
+                task.running = False
+                log.info("background task ended after its window or runner was deleted")
+                return False
+            task._close()
+            return True
 
         def finished(result: Any) -> None:
-            task._close()
-            self._tasks.discard(task)
+            if not settled():
+                return
             value = result.value if isinstance(result, Changed) else result
             if on_done is not None:
                 on_done(value)
@@ -172,8 +201,8 @@ class TaskRunner(QObject):
                 self.hub.changed.emit(result.changes)
 
         def failed(error: BaseException) -> None:
-            task._close()
-            self._tasks.discard(task)
+            if not settled():
+                return
             handled = on_error(error) if on_error is not None else False
             if not handled and not isinstance(error, Cancelled):
                 show_error(parent, error)
@@ -188,6 +217,11 @@ class TaskRunner(QObject):
 
     def busy(self) -> bool:
         return bool(self._tasks)
+
+    def cancel_all(self) -> None:
+        """Ask every task that counts as busy to stop at its next check; what each committed stays."""
+        for task in list(self._tasks):
+            task.cancel()
 
 
 def error_text(error: BaseException) -> str:

@@ -1,6 +1,6 @@
 """用人单位业务 as data: the manual's chapter 2 menu tree, 首页 providers, datasets, jobs, commands."""
 
-from sbf_client.plugins.spec import DAIZHENG, MenuItem, ModuleSpec, StartupJob, leaf
+from sbf_client.plugins.spec import DAIZHENG, ZIZHU, MenuItem, ModuleSpec, StartupJob, leaf
 
 _UI = "sbf_client.modules.employer.ui"
 _SERVICES = "sbf_client.modules.employer.services"
@@ -84,6 +84,7 @@ MODULE = ModuleSpec(
     shortcuts=("employee_info", "daily_wages", "daily_declaration", "pay", "declaration_records", "payment_records"),
     home_reminders=f"{_SERVICES}.home:reminders",
     home_chart=f"{_SERVICES}.home:chart",
-    startup=(StartupJob("缴费工资申报反馈", f"{_SERVICES}.wages:startup_feedback", weight=5),),
+    # 税务代征 regions do not declare 缴费工资 in the client (the tax bureau assesses them): no feedback to fetch.
+    startup=(StartupJob("缴费工资申报反馈", f"{_SERVICES}.wages:startup_feedback", weight=5, modes=(ZIZHU,)),),
     order=1,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -17,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbf_client.remote.contract.models import DemoAccount, RegistrationInfo, UnitSummary
+from sbf_client.remote.contract.demo import DemoTaxpayer
 
 from ..widgets.readonly_table import readonly_table
 from .frame import Card
+
+if TYPE_CHECKING:
+    from sbf_client.remote.contract.models import RegistrationInfo, UnitSummary
 
 CHOOSE_TEXT = "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位"
 CONFIRM_NOTICE = (
@@ -47,8 +52,8 @@ class TaxpayerCard(Card):
             widget.setMaximumWidth(520)
             widget.setMaxLength(20)
         self.second.returnPressed.connect(self._submit)
-        form.addRow("纳税人识别号:", self.first)
-        form.addRow("确认纳税人识别号:", self.second)
+        form.addRow("纳税人识别号：", self.first)
+        form.addRow("确认纳税人识别号：", self.second)
         self.body.addLayout(form)
         self.next = self.add_actions("下一步", self._submit, self.back)
         self.demo = QWidget()
@@ -59,9 +64,8 @@ class TaxpayerCard(Card):
     def _submit(self) -> None:
         self.submitted.emit(self.first.text(), self.second.text())
 
-    def show_demo_accounts(self, accounts: list[DemoAccount], business: str) -> None:
+    def show_demo_accounts(self, rows: list[DemoTaxpayer]) -> None:
         """演示地区: the demo taxpayers and their initial 申报密码, so a new user knows what to type."""
-        rows = [a for a in accounts if a.business == business]
         if not rows:
             return
         layout = QVBoxLayout(self.demo)
@@ -70,14 +74,15 @@ class TaxpayerCard(Card):
         title.setStyleSheet("color: #1e6fd9; font-weight: bold;")
         layout.addWidget(title)
         table = readonly_table(
-            ["纳税人识别号", "纳税人名称", "初始申报密码提示"],
+            ["纳税人识别号", "纳税人名称", "初始申报密码"],
             [(a.taxpayer_id, a.name, a.password_hint) for a in rows],
-            widths=(190, 230),
+            widths=(190, 330),
             stretch=2,
         )
         table.cellDoubleClicked.connect(lambda r, _c: self._fill(rows[r].taxpayer_id))
-        layout.addWidget(table)
+        layout.addWidget(table, 1)
         self.demo_table = table
+        self.body.setStretch(self.body.count() - 1, 0)  # the list takes the height, not the spacer below it
         self.demo.show()
 
     def _fill(self, taxpayer_id: str) -> None:

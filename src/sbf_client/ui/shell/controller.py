@@ -1,31 +1,66 @@
 """The shell's flow: 选择地区 → 单位管理 → 添加单位 / 登录 → 数据更新 → main window, and back on 单位管理.
 
-All network and database work runs through the task runner; this class only moves between screens.
+All network and database work runs through the task runner; this class only moves between screens. The
+演示地区's servers are started in the background from the first screen on (a first start generates the demo
+data), with their progress at the foot of the window, so that no step of the user waits for them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from sbf_client.core.errors import InputError
-from sbf_client.remote.contract.models import RegistrationInfo, UnitSummary
+from sbf_client.core.ids import check_taxpayer_id
+from sbf_client.remote.contract.demo import demo_taxpayers
 from sbf_client.services.context import ClientContext
-from sbf_client.services.login import LoginResult, LoginService
-from sbf_client.services.startup import StartupReport, login_steps, run_steps
-from sbf_client.services.sync import UnitDatabases
-from sbf_client.services.units import Session, UnitService, check_taxpayer_id
 from sbf_client.store.app_store import LocalUnit
+from sbf_client.sync.progress import ProgressUpdate
 
-from ..dialogs import inform
-from ..tasks import Task, TaskRunner, settle_start_up_heap
+from ..dialogs import ask, inform
+from ..tasks import Task, TaskRunner, error_text, settle_start_up_heap
 from .add_unit import ChooseUnitDialog, ConfirmRegistrationCard, TaxpayerCard
 from .data_update import DataUpdateCard
 from .frame import ShellFrame
 from .region_card import RegionCard
 from .security import ChangePasswordCard, SecurityCard
 from .unit_manager import UnitManagerCard
+
+if TYPE_CHECKING:
+    from sbf_client.remote.contract.models import RegistrationInfo, UnitSummary
+    from sbf_client.services.login import LoginResult
+    from sbf_client.services.startup import StartupReport
+    from sbf_client.services.sync import UnitDatabases
+    from sbf_client.services.units import Session
+
+
+# The first screen needs none of the services below (nor the network and database libraries behind them):
+# they are imported when a step needs them, so that the window is complete a moment sooner.
+def _units():  # type: ignore[no-untyped-def]
+    from sbf_client.services import units
+
+    return units
+
+
+def _login():  # type: ignore[no-untyped-def]
+    from sbf_client.services import login
+
+    return login
+
+
+def _password_refused(card: SecurityCard) -> Callable[[BaseException], bool]:
+    """安全认证 failed: the card is usable again with the password selected, so typing replaces it; the
+    error itself is still shown (the handler does not claim it)."""
+
+    def refused(_error: BaseException) -> bool:
+        card.busy(False, "")
+        card.password_rejected()
+        return False
+
+    return refused
 
 
 @dataclass
@@ -40,11 +75,13 @@ class Adding:
 
 
 class ShellController(QObject):
-    def __init__(self, context: ClientContext, runner: TaskRunner | None = None) -> None:
+    def __init__(
+        self, context: ClientContext, runner: TaskRunner | None = None, frame: ShellFrame | None = None
+    ) -> None:
         super().__init__()
         self.context = context
         self.runner = runner or TaskRunner()
-        self.frame = ShellFrame()
+        self.frame = frame or ShellFrame()
         self.frame.network_requested.connect(self.open_network_settings)
         self.units: UnitManagerCard | None = None
         self.current = None  # the card on show
@@ -52,6 +89,7 @@ class ShellController(QObject):
         self.main_window = None
         self.databases: UnitDatabases | None = None
         self.update_task: Task | None = None
+        self.demo_task: Task | None = None
 
     # ------------------------------------------------------------------ start and region
 
@@ -68,7 +106,44 @@ class ShellController(QObject):
         else:
             self.show_units()
         self.frame.show()
+        self.prepare_demo_servers()
         settle_start_up_heap()
+
+    def prepare_demo_servers(self) -> None:
+        """Start the 演示地区's servers in the background (generating the demo data on a first start)."""
+        if self.demo_task is not None or not self.context.needs_demo_servers():
+            return
+        strip = self.frame.background
+        strip.show_work("正在启动演示地区服务…")
+
+        def progressed(update: ProgressUpdate) -> None:
+            if update.total:
+                strip.show_work(
+                    f"首次使用演示地区，正在生成演示数据：{update.done:,} / {update.total:,} 人。"
+                    "可以先选择地区、添加单位。",
+                    update.done,
+                    update.total,
+                )
+
+        def ready(_result: None) -> None:
+            self.demo_task = None
+            strip.hide()
+
+        def failed(error: BaseException) -> bool:
+            self.demo_task = None
+            strip.show_note(f"演示地区服务未能启动：{error_text(error)} 添加单位或登录时将再次尝试。")
+            return True
+
+        task = self.runner.run(
+            lambda progress: self.context.prepare_demo_servers(progress),
+            ready,
+            parent=self.frame,
+            show_progress=False,
+            on_error=failed,
+            background=True,
+        )
+        task.progressed.connect(progressed)
+        self.demo_task = task
 
     def _show(self, card) -> None:  # type: ignore[no-untyped-def]
         previous = self.current
@@ -80,6 +155,7 @@ class ShellController(QObject):
     def _region_chosen(self, entry) -> None:  # type: ignore[no-untyped-def]
         self.context.choose_region(entry)
         self.show_units()
+        self.prepare_demo_servers()
 
     def open_network_settings(self) -> None:
         from ..network_dialog import NetworkDialog
@@ -94,8 +170,9 @@ class ShellController(QObject):
             self.units.add_requested.connect(self.start_adding)
             self.units.login_requested.connect(self.start_login)
         if module:
-            self.units.switch(module)
-        self.units.reload()
+            self.units.switch(module)  # which reloads
+        else:
+            self.units.reload()
         self._show(self.units)
 
     # ------------------------------------------------------------------ 添加单位
@@ -105,15 +182,10 @@ class ShellController(QObject):
         card = TaxpayerCard(self.context.module(module).title)
         card.submitted.connect(self._taxpayer_entered)
         card.back.connect(lambda: self.show_units())
+        region = self.context.region()
+        if region.sandbox_region is not None:  # the 演示地区's taxpayers are known without asking its servers
+            card.show_demo_accounts(demo_taxpayers(region.sandbox_region, module))
         self._show(card)
-        if self.context.region().is_sandbox:
-            self.runner.run(
-                lambda _p: self.context.api().demo_accounts(),
-                lambda accounts: card.show_demo_accounts(accounts, module),
-                parent=self.frame,
-                show_progress=False,
-                on_error=lambda _e: True,
-            )
 
     def _taxpayer_entered(self, first: str, second: str) -> None:
         card = self.current
@@ -123,11 +195,12 @@ class ShellController(QObject):
             card.busy(False, "")
             inform(self.frame, error.message)
             return
-        card.busy(True, "正在查询纳税人信息…")
+        preparing = "（演示地区数据准备完成后将自动继续）" if self.demo_task is not None else ""
+        card.busy(True, f"正在查询纳税人信息…{preparing}")
         assert self.adding is not None
         module = self.adding.module
         self.runner.run(
-            lambda _p: UnitService(self.context).lookup(taxpayer_id, module),  # type: ignore[arg-type]
+            lambda _p: _units().UnitService(self.context).lookup(taxpayer_id, module),  # type: ignore[arg-type]
             self._units_found,
             parent=self.frame,
             title="正在查询纳税人信息",
@@ -144,11 +217,28 @@ class ShellController(QObject):
         else:
             summary = units[0]
         assert self.adding is not None
+        if not self._add_again(summary):
+            return
         self.adding.summary = summary
         card = SecurityCard(summary.taxpayer_id, summary.name, self.context.module(self.adding.module).password_hint)
         card.submitted.connect(self._adding_password)
         card.back.connect(lambda: self.start_adding(self.adding.module if self.adding else "employer"))
         self._show(card)
+
+    def _add_again(self, summary: UnitSummary) -> bool:
+        """A unit already on this machine: say so before asking for its password again."""
+        assert self.adding is not None
+        known = [u for u in self.context.store.units(self.adding.module) if u.server_unit_id == summary.unit_id]
+        if not known:
+            return True
+        return ask(
+            self.frame,
+            "提示",
+            f"单位【{known[0].name}】已添加到本机，可在单位管理中直接登录。\n"
+            "继续添加将重新验证申报密码并更新其参保登记信息，本机已有的数据不受影响。是否继续？",
+            yes="继续添加",
+            no="取消",
+        )
 
     def _adding_password(self, password: str) -> None:
         assert self.adding is not None and self.adding.summary is not None
@@ -167,11 +257,11 @@ class ShellController(QObject):
                 self._fetch_registration()
 
         self.runner.run(
-            lambda _p: UnitService(self.context).verify(unit_id, password),
+            lambda _p: _units().UnitService(self.context).verify(unit_id, password),
             verified,
             parent=self.frame,
             title="正在验证申报密码",
-            on_error=lambda _e: card.busy(False, "") and False,
+            on_error=_password_refused(card),
         )
 
     def _adding_new_password(self, new: str, again: str) -> None:
@@ -181,7 +271,7 @@ class ShellController(QObject):
         card.busy(True, "正在修改申报密码…")
 
         def change(_progress) -> None:  # type: ignore[no-untyped-def]
-            service = UnitService(self.context)
+            service = _units().UnitService(self.context)
             info = service.registration(adding.session)  # type: ignore[arg-type]
             service.change_password(
                 adding.session,
@@ -216,7 +306,7 @@ class ShellController(QObject):
             self._show(card)
 
         self.runner.run(
-            lambda _p: UnitService(self.context).registration(session),
+            lambda _p: _units().UnitService(self.context).registration(session),
             shown,
             parent=self.frame,
             title="正在获取参保登记信息",
@@ -225,8 +315,8 @@ class ShellController(QObject):
     def _registration_confirmed(self) -> None:
         adding = self.adding
         assert adding is not None and adding.summary is not None and adding.info is not None
-        unit = UnitService(self.context).save(adding.module, adding.summary, adding.info, confirmed=True)  # type: ignore[arg-type]
-        LoginService(self.context).remember(unit, adding.password)
+        unit = _units().UnitService(self.context).save(adding.module, adding.summary, adding.info, confirmed=True)  # type: ignore[arg-type]
+        _login().LoginService(self.context).remember(unit, adding.password)
         self.adding = None
         self.show_units(unit.module)
         inform(self.frame, f"单位【{unit.name}】添加成功，可点击【登录】进入系统。")
@@ -258,11 +348,11 @@ class ShellController(QObject):
                 self.update_data(result)
 
         self.runner.run(
-            lambda _p: LoginService(self.context).login(unit, password),
+            lambda _p: _login().LoginService(self.context).login(unit, password),
             logged_in,
             parent=self.frame,
             title="正在验证申报密码",
-            on_error=lambda _e: card.busy(False, "") and False,
+            on_error=_password_refused(card),
         )
 
     def _login_new_password(self, result: LoginResult, old: str, new: str, again: str) -> None:
@@ -271,12 +361,13 @@ class ShellController(QObject):
         registrations = [r.unit_no for r in self.context.store.registrations(result.unit.id)]
 
         def changed(_r: None) -> None:
-            LoginService(self.context).remember(result.unit, new)
+            _login().LoginService(self.context).remember(result.unit, new)
             inform(self.frame, "修改成功")
-            self.update_data(LoginResult(result.unit, Session(session.unit_id, session.token, False, session.summary)))
+            renewed = _units().Session(session.unit_id, session.token, False, session.summary)
+            self.update_data(_login().LoginResult(result.unit, renewed))
 
         self.runner.run(
-            lambda _p: UnitService(self.context).change_password(session, old, new, again, registrations),
+            lambda _p: _units().UnitService(self.context).change_password(session, old, new, again, registrations),
             changed,
             parent=self.frame,
             title="正在修改申报密码",
@@ -286,6 +377,9 @@ class ShellController(QObject):
         assert result.session is not None
         card = DataUpdateCard(result.unit.name)
         self._show(card)
+        from sbf_client.services.startup import StartupReport, login_steps, run_steps
+        from sbf_client.services.sync import UnitDatabases
+
         databases = UnitDatabases(self.context)
         report = StartupReport()
 
@@ -315,6 +409,8 @@ class ShellController(QObject):
     # ------------------------------------------------------------------ main window
 
     def open_main(self, result: LoginResult, databases: UnitDatabases | None = None) -> None:
+        from sbf_client.services.sync import UnitDatabases
+
         from .main_window import MainWindow
 
         self.databases = databases or UnitDatabases(self.context)

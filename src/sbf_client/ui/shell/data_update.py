@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton
 
-from sbf_client.sync.progress import ProgressUpdate
+from sbf_client.sync.progress import ProgressText, ProgressUpdate
 
 from .frame import Card
 
@@ -27,8 +27,13 @@ class DataUpdateCard(Card):
         self.bar.setFormat("%p%")
         self.bar.setMinimumHeight(26)
         self.body.addWidget(self.bar)
+        line = QHBoxLayout()
         self.step = QLabel("正在准备")
-        self.body.addWidget(self.step)
+        self.time_left = QLabel("")
+        line.addWidget(self.step, 1)
+        line.addWidget(self.time_left)
+        self.body.addLayout(line)
+        self.words = ProgressText()
         tip = QLabel(FIRST_LOGIN_TIP)
         tip.setWordWrap(True)
         tip.setStyleSheet("color: #5b6b7f;")
@@ -54,11 +59,14 @@ class DataUpdateCard(Card):
         if update.total:
             self.bar.setValue(int(1000 * update.done / update.total))
         self.step.setText(update.message)
+        # The bar's units are the steps' weights, not rows: only the time left is told for the whole.
+        self.time_left.setText(self.words.describe(update.done, update.total, rows=False))
 
     def show_problems(self, failures: list[tuple[str, str]]) -> None:
         """Some downloads failed: say which, and let the user continue with the cached data."""
         lines = "\n".join(f"· {title}：{message}" for title, message in failures)
         self.problems.setText(f"以下数据未能更新，可继续使用本机已有数据办理业务，稍后再更新：\n{lines}")
         self.bar.setValue(1000)
+        self.time_left.setText("")
         self.enter.show()
         self.cancel.hide()

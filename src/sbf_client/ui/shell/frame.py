@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -85,6 +86,41 @@ class Card(QWidget):
         self.status.setText(text)
 
 
+class BackgroundStrip(QFrame):
+    """A line at the bottom of the frame for work the user need not wait for (preparing the 演示地区)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("BackgroundStrip")
+        self.setStyleSheet("#BackgroundStrip { background: #eef3fa; border-top: 1px solid #dde3ea; }")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(18, 6, 18, 6)
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        row.addWidget(self.text, 1)
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(220)
+        self.bar.setRange(0, 0)
+        row.addWidget(self.bar)
+        self.hide()
+
+    def show_work(self, text: str, done: int = 0, total: int | None = None) -> None:
+        self.text.setText(text)
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        else:
+            self.bar.setRange(0, 0)  # busy, amount unknown
+        self.bar.show()
+        self.show()
+
+    def show_note(self, text: str) -> None:
+        """A last word on the work (it failed, say); stays until the next work or ``hide``."""
+        self.text.setText(text)
+        self.bar.hide()
+        self.show()
+
+
 class ShellFrame(QWidget):
     network_requested = Signal()
 
@@ -101,11 +137,25 @@ class ShellFrame(QWidget):
         layout.addWidget(self.band)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        self.background = BackgroundStrip()
+        layout.addWidget(self.background)
+        self.starting: QWidget | None = None
+
+    def show_starting(self) -> None:
+        """What the window shows while the program behind it loads (a moment)."""
+        card = Card("正在启动")
+        card.body.addWidget(QLabel("正在启动社保费管理客户端，请稍候…"))
+        card.body.addStretch(1)
+        self.show_card(card)
+        self.starting = card
 
     def show_card(self, card: QWidget) -> None:
         if self.stack.indexOf(card) < 0:
             self.stack.addWidget(card)
         self.stack.setCurrentWidget(card)
+        if self.starting is not None and self.starting is not card:
+            self.drop_card(self.starting)
+            self.starting = None
 
     def drop_card(self, card: QWidget) -> None:
         if self.stack.indexOf(card) >= 0:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,28 +18,34 @@ from PySide6.QtWidgets import (
     QStyle,
     QTabWidget,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from sbf_client import __version__
-from sbf_client.plugins.spec import MenuItem
 from sbf_client.services.context import ClientContext
 from sbf_client.services.login import LoginResult
 from sbf_client.services.notices import MessageCenter
 from sbf_client.services.sync import UnitDatabases
 
 from ..application import APP_TITLE
-from ..dialogs import inform
+from ..dialogs import ask, inform
 from ..page import Page, PageContext, PlaceholderPage, create_page
 from ..tasks import TaskRunner
+from ..widgets.menu_tree import MenuTree
 from .frame import TitleBand
 from .notices import AboutDialog, MessageCenterDialog, NoticesDialog
 
 log = logging.getLogger(__name__)
 HOME = "home"
+WINDOW_SIZE = (1366, 740)
+# The manual's recommended screen: there (and on anything smaller) the window is maximized, so the status bar
+# stays above the taskbar instead of under it.
+SMALL_SCREEN = (1366, 768)
+QUIT_WHILE_WORKING = (
+    "正在处理数据，确定要退出吗？\n退出将停止正在进行的处理（已保存的数据不受影响），处理停止后客户端自动退出。"
+)
+STOPPING = "正在停止处理，处理停止后客户端自动退出…"
 
 
 class MainWindow(QMainWindow):
@@ -67,15 +73,17 @@ class MainWindow(QMainWindow):
         )
         self.messages = MessageCenter(databases.engine(login.unit), context.clock)
         self.switching = False
+        self.quitting = False  # 确定 to 正在处理数据，确定要退出吗: closing once the work has stopped
         self.setWindowTitle(f"{APP_TITLE} - {login.unit.name}")
-        self.resize(1366, 740)
+        self._fit_screen()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._title_band())
         self.splitter = QSplitter()
-        self.tree = self._menu_tree()
+        self.tree = MenuTree(self.module.menu, self.mode)
+        self.tree.chosen.connect(self.open_menu)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self._work_area())
         self.splitter.setSizes([290, 1076])
@@ -89,6 +97,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
 
+    def _fit_screen(self) -> None:
+        self.resize(*WINDOW_SIZE)  # also the size a maximized window comes back to when restored
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()  # without the taskbar
+        if available.width() <= SMALL_SCREEN[0] or available.height() <= SMALL_SCREEN[1]:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            frame = self.frameGeometry()
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
+
     def _title_band(self) -> TitleBand:
         band = TitleBand(APP_TITLE)
         unit = QLabel(f"  {self.unit.name}（{self.module.title}）")
@@ -98,39 +119,14 @@ class MainWindow(QMainWindow):
             offline = QLabel("离线")
             offline.setObjectName("Offline")
             offline.setToolTip(self.page_context.offline_reason or "无法连接服务器")
-            band.row.insertWidget(2, offline)
+            # Aligned, the label keeps its own height: a badge beside the unit, not a block as high as the band.
+            band.row.insertWidget(2, offline, 0, Qt.AlignmentFlag.AlignVCenter)
         band.add_button("通知公告").clicked.connect(self.show_notices)
         self.messages_button = band.add_button("消息中心")
         self.messages_button.clicked.connect(self.show_messages)
         band.add_button("系统设置").clicked.connect(self.show_settings)
         band.add_button("单位管理").clicked.connect(self._switch_unit)
         return band
-
-    def _menu_tree(self) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setObjectName("MenuTree")
-        tree.setHeaderHidden(True)
-        tree.setMinimumWidth(240)
-        tree.setIndentation(16)
-
-        def add(parent: QTreeWidget | QTreeWidgetItem, item: MenuItem) -> None:
-            if not item.visible_in(self.mode):
-                return
-            node = QTreeWidgetItem([item.title])
-            node.setToolTip(0, item.title)
-            node.setData(0, Qt.ItemDataRole.UserRole, item.id)
-            if isinstance(parent, QTreeWidget):
-                parent.addTopLevelItem(node)
-            else:
-                parent.addChild(node)
-            for child in item.children:
-                add(node, child)
-
-        for item in self.module.menu:
-            add(tree, item)
-        tree.expandAll()
-        tree.itemClicked.connect(self._menu_clicked)
-        return tree
 
     def _work_area(self) -> QWidget:
         area = QWidget()
@@ -198,14 +194,12 @@ class MainWindow(QMainWindow):
                 self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.setCurrentWidget(page)
 
-    def _menu_clicked(self, node: QTreeWidgetItem) -> None:
-        self.open_menu(node.data(0, Qt.ItemDataRole.UserRole))
-
     def _tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)
         if isinstance(page, Page):
             trail = [item.title for item in self.module.menu_path(page.item.id)]
             self.breadcrumb.setText(" >> ".join(["首页", *[t for t in trail if t != "首页"]]))
+            self.tree.reveal(page.item.id)
 
     def _close_tab(self, index: int) -> None:
         page = self.tabs.widget(index)
@@ -263,8 +257,26 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.switching:
-            if self._still_working("退出"):
+            runner = self.page_context.runner
+            if runner.busy():
+                # What runs belongs to this unit and writes its database: it is stopped, and waited for, first.
                 event.ignore()
+                if not self.quitting and ask(self, "退出", QUIT_WHILE_WORKING):
+                    self._quit_when_stopped(runner)
                 return
             self.context.close()
         super().closeEvent(event)
+
+    def _quit_when_stopped(self, runner: TaskRunner) -> None:
+        self.quitting = True
+        runner.cancel_all()
+        self.statusBar().showMessage(STOPPING)
+        waiting = QTimer(self, interval=100)
+
+        def close_when_idle() -> None:
+            if not runner.busy():
+                waiting.stop()
+                self.close()
+
+        waiting.timeout.connect(close_when_idle)
+        waiting.start()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from .frame import Card
@@ -19,18 +20,20 @@ class SecurityCard(Card):
         form = QFormLayout()
         form.setHorizontalSpacing(16)
         self.taxpayer = QLineEdit(taxpayer_id)
-        self.taxpayer.setReadOnly(True)
         self.name = QLineEdit(name)
-        self.name.setReadOnly(True)
+        for shown in (self.taxpayer, self.name):
+            shown.setReadOnly(True)
+            # A click still selects the text to copy it; Tab goes past, to what the user has to type.
+            shown.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self._submit)
         for widget in (self.taxpayer, self.name, self.password):
             widget.setMinimumWidth(380)
             widget.setMaximumWidth(520)
-        form.addRow("纳税人识别号:", self.taxpayer)
-        form.addRow("纳税人名称:", self.name)
-        form.addRow("申报密码:", self.password)
+        form.addRow("纳税人识别号：", self.taxpayer)
+        form.addRow("纳税人名称：", self.name)
+        form.addRow("申报密码：", self.password)
         self.body.addLayout(form)
         self.hint = QLabel(hint)
         self.hint.setObjectName("Hint")
@@ -38,7 +41,16 @@ class SecurityCard(Card):
         self.body.addWidget(self.hint)
         self.ok = self.add_actions("确定", self._submit, self.back)
         self.body.addStretch(1)
-        self.password.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Focus given before the card is in the shown frame does not stick: give it once the card is on show.
+        super().showEvent(event)
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def password_rejected(self) -> None:
+        """The server refused the 申报密码: keep it, selected, so that typing again replaces it."""
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.password.selectAll()
 
     def _submit(self) -> None:
         self.submitted.emit(self.password.text())
@@ -65,14 +77,18 @@ class ChangePasswordCard(Card):
             widget.setMinimumWidth(380)
             widget.setMaximumWidth(520)
         self.again.returnPressed.connect(self._submit)
-        form.addRow("新申报密码:", self.new)
-        form.addRow("确认新申报密码:", self.again)
+        form.addRow("新申报密码：", self.new)
+        form.addRow("确认新申报密码：", self.again)
         self.body.addLayout(form)
         rule = QLabel("申报密码为6至20位字母、数字或英文符号，不能与初始申报密码相同。")
         rule.setStyleSheet("color: #5b6b7f;")
         self.body.addWidget(rule)
         self.ok = self.add_actions("确定", self._submit)
         self.body.addStretch(1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.new.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _submit(self) -> None:
         self.submitted.emit(self.new.text(), self.again.text())

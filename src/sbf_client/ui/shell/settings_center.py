@@ -60,6 +60,14 @@ class NetworkPage(QWidget):
         self.show_current()
 
 
+# There is no left menu here: the placeholder pages point to what this dialog already offers.
+SETTINGS_HINT = "现可在【系统管理】-【网络管理】中设置上网方式。"
+
+
+def _not_open(page_context, item_id: str, title: str, manual: str) -> PlaceholderPage:  # type: ignore[no-untyped-def]
+    return PlaceholderPage(page_context, MenuItem(item_id, title, manual=manual), SETTINGS_HINT)
+
+
 class SettingsCenter(QDialog):
     def __init__(self, context: ClientContext, runner: TaskRunner, page_context, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -69,17 +77,13 @@ class SettingsCenter(QDialog):
         top = QTabWidget()
         system = QTabWidget()
         system.addTab(NetworkPage(context, runner), "网络管理")
-        system.addTab(PlaceholderPage(page_context, MenuItem("backup", "备份恢复", manual="4.2")), "备份恢复")
-        system.addTab(
-            PlaceholderPage(page_context, MenuItem("login_password", "登录密码设置", manual="4.3")), "登录密码设置"
-        )
+        system.addTab(_not_open(page_context, "backup", "备份恢复", "4.2"), "备份恢复")
+        system.addTab(_not_open(page_context, "login_password", "登录密码设置", "4.3"), "登录密码设置")
         top.addTab(system, "系统管理")
         units = QTabWidget()
-        units.addTab(PlaceholderPage(page_context, MenuItem("unit_info", "单位信息", manual="4.4")), "单位信息")
+        units.addTab(_not_open(page_context, "unit_info", "单位信息", "4.4"), "单位信息")
         top.addTab(units, "单位管理")
-        top.addTab(
-            PlaceholderPage(page_context, MenuItem("declaration_settings", "申报管理", manual="4.5")), "申报管理"
-        )
+        top.addTab(_not_open(page_context, "declaration_settings", "申报管理", "4.5"), "申报管理")
         layout.addWidget(top)
         self.tabs = top
         self.system_tabs = system

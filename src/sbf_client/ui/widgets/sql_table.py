@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbf_client.ui.tasks import TaskRunner
+from sbf_client.ui.widgets.loading_overlay import LoadingOverlay
 from sbf_client.ui.widgets.sql_source import Filter, SqlSource
 from sbf_client.ui.widgets.sql_table_model import SqlTableModel
 from sbf_client.ui.widgets.table_delegates import ActionDelegate, CheckDelegate
@@ -35,6 +36,11 @@ PAGE_SIZE_SETTING = "table.page_size"
 MIN_COLUMN_WIDTH = 40
 SAVE_WIDTHS_DELAY_MS = 300
 ROW_HEIGHT = 30
+LOADING_TEXT = "正在加载…"
+QUERYING_TEXT = "正在查询…"
+# A new query of a list already shown keeps its rows; only one slower than this says it is running, so that a
+# quick refresh does not flicker the count.
+QUERYING_DELAY_MS = 300
 
 
 class SettingsStore(Protocol):
@@ -88,7 +94,12 @@ class SqlTableView(QWidget):
         self._build_bar(page_size)
         self._save_widths_timer = QTimer(self, singleShot=True, interval=SAVE_WIDTHS_DELAY_MS)
         self._save_widths_timer.timeout.connect(self._save_widths)
+        self.overlay = LoadingOverlay(self.table)
+        self._querying = False
+        self._querying_timer = QTimer(self, singleShot=True, interval=QUERYING_DELAY_MS)
+        self._querying_timer.timeout.connect(self._show_querying)
         self.model.page_changed.connect(self._update_bar)
+        self.model.loading_changed.connect(self._on_loading_changed)
         self.model.modelReset.connect(self._on_reset)
         self._apply_widths()
         self._update_bar()
@@ -214,7 +225,12 @@ class SqlTableView(QWidget):
         self.model.set_page_size(size)
 
     def _update_bar(self) -> None:
-        self.total_label.setText(f"共 {self.model.total()} 条")
+        if not self.model.has_loaded() and self.model.is_loading():
+            self.total_label.setText(LOADING_TEXT)  # not known yet: "共 0 条" would say the list is empty
+        elif self._querying:
+            self.total_label.setText(QUERYING_TEXT)
+        else:
+            self.total_label.setText(f"共 {self.model.total()} 条")
         page, pages = self.model.page(), self.model.page_count()
         self.page_label.setText(f"第 {page + 1} / {pages} 页")
         self.previous_button.setEnabled(page > 0)
@@ -245,6 +261,21 @@ class SqlTableView(QWidget):
         last = self.model.columnCount() - 1  # it stretches with the window; its width is not a choice
         widths = {self.model.column_key(c): header.sectionSize(c) for c in range(last)}
         self.settings.set(f"table.widths.{self.table_id}", widths)
+
+    # ------------------------------------------------------------------ loading
+    def _on_loading_changed(self, loading: bool) -> None:
+        first = not self.model.has_loaded()
+        self.overlay.setVisible(loading and first)
+        if loading and not first:
+            self._querying_timer.start()
+        elif not loading:
+            self._querying_timer.stop()
+            self._querying = False
+        self._update_bar()
+
+    def _show_querying(self) -> None:
+        self._querying = self.model.is_loading()
+        self._update_bar()
 
     # ------------------------------------------------------------------ signals
     def _on_reset(self) -> None:

@@ -35,6 +35,7 @@ class SqlTableModel(QAbstractTableModel):
     """Columns: an optional checkbox, an optional 序号, the source's columns, then any action columns."""
 
     loaded = Signal(int)  # the exact total of the finished query
+    loading_changed = Signal(bool)  # True when a query starts, False when the last one started ends (or fails)
     page_changed = Signal()
 
     def __init__(
@@ -63,6 +64,7 @@ class SqlTableModel(QAbstractTableModel):
         self._descending = False
         self._generation = 0
         self._loading = False
+        self._has_loaded = False
         self._data_start = int(checkable) + int(numbered)
 
     # ------------------------------------------------------------------ querying
@@ -87,6 +89,7 @@ class SqlTableModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         self._loading = True
+        self.loading_changed.emit(True)
         source, filters, order_column, descending = self.source, self._filters, self._order_column, self._descending
 
         def work(_progress: Any) -> list[Any]:
@@ -100,6 +103,7 @@ class SqlTableModel(QAbstractTableModel):
             stale = not shiboken6.isValid(self) or generation != self._generation
             if not stale:
                 self._loading = False
+                self.loading_changed.emit(False)
             return stale  # a superseded query's error is not worth a message
 
         owner = self.parent()
@@ -116,12 +120,18 @@ class SqlTableModel(QAbstractTableModel):
             self._page = 0
         self._page = min(self._page, self.page_count() - 1)
         self._loading = False
+        self._has_loaded = True
         self.endResetModel()
         self.page_changed.emit()
         self.loaded.emit(len(keys))
+        self.loading_changed.emit(False)
 
     def is_loading(self) -> bool:
         return self._loading
+
+    def has_loaded(self) -> bool:
+        """Whether any query has finished: until then the total is not known, not 0."""
+        return self._has_loaded
 
     def total(self) -> int:
         return len(self._keys)

@@ -6,20 +6,39 @@ import argparse
 import time
 from pathlib import Path
 
-from sbf_client.cli.common import Cli, emit
+from sbf_client.cli.common import MAX_PATH, Cli, emit
+from sbf_client.cli.units import MAX_UNIT_TEXT
+from sbf_client.core.cli_parsing import integer, number, text
 from sbf_client.core.errors import InputError
-from sbf_client.services.units import UnitService
 
-from ..services.wages import PENDING, SUBMITTING, WageService
+MAX_ID = 2**63 - 1  # the largest record number SQLite can hold
+SHOWN_ERRORS = 50
+
+
+def _open(cli: Cli):  # type: ignore[no-untyped-def]
+    """The unit ``--unit`` names and its wage service; imported here, since ``--help`` needs neither."""
+    from sbf_client.services.units import UnitService
+
+    from ..services.wages import WageService
+
+    unit = UnitService(cli.context).find("employer", cli.args.unit)
+    return unit, WageService(cli.context, cli.databases)
 
 
 def cmd_declare(cli: Cli) -> None:
-    unit = UnitService(cli.context).find("employer", cli.args.unit)
+    from sbf_client.documents.tabular import check_table_path
+
+    path = check_table_path(Path(cli.args.file))  # a wrong path is said before the password is asked for
+    unit, service = _open(cli)
     session = cli.login(unit)
-    service = WageService(cli.context, cli.databases)
-    check = service.check_file(unit, Path(cli.args.file), cli.args.type, cli.args.by)
+    check = service.check_file(unit, path, cli.args.type, cli.args.by)
     if check.errors:
-        raise InputError("申报数据有误，未提交。请修改后重新导入：\n" + "\n".join(check.errors[:50]))
+        more = f"；另有{len(check.errors) - SHOWN_ERRORS}处" if len(check.errors) > SHOWN_ERRORS else ""
+        raise InputError(
+            f"申报数据有误，未提交（共{len(check.errors)}处）。请修改后重新导入："
+            + "；".join(check.errors[:SHOWN_ERRORS])
+            + more
+        )
     for warning in check.warnings[:20]:
         cli.note(f"提示：{warning}")
     if check.filtered:
@@ -41,9 +60,10 @@ def cmd_declare(cli: Cli) -> None:
 
 
 def cmd_feedback(cli: Cli) -> None:
-    unit = UnitService(cli.context).find("employer", cli.args.unit)
+    from ..services.wages import PENDING, SUBMITTING
+
+    unit, service = _open(cli)
     session = cli.login(unit)
-    service = WageService(cli.context, cli.databases)
     deadline = time.monotonic() + cli.args.wait
     records = service.feedback(unit, session)
     while any(r.status in (PENDING, SUBMITTING) for r in records) and time.monotonic() < deadline:
@@ -62,8 +82,7 @@ def cmd_feedback(cli: Cli) -> None:
 
 
 def cmd_detail(cli: Cli) -> None:
-    unit = UnitService(cli.context).find("employer", cli.args.unit)
-    service = WageService(cli.context, cli.databases)
+    unit, service = _open(cli)
     items = service.items(unit, cli.args.id)
     if not items:
         raise InputError(f"没有编号为{cli.args.id}的缴费工资申报记录。")
@@ -83,22 +102,31 @@ def cmd_detail(cli: Cli) -> None:
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     wages = commands.add_parser("wages", help="缴费工资申报（用人单位）", parents=[common])
-    sub = wages.add_subparsers(dest="action", required=True)
+    sub = wages.add_subparsers(dest="action", required=True, metavar="操作")
 
     declare = sub.add_parser("declare", help="从文件导入并提交缴费工资申报", parents=[common])
-    declare.add_argument("--unit", required=True, help="纳税人识别号或纳税人名称")
-    declare.add_argument("--file", required=True, help="Excel（.xlsx）或CSV文件：证件号码、姓名、新缴费工资、生效年月")
+    declare.add_argument("--unit", required=True, type=text("单位", MAX_UNIT_TEXT), help="纳税人识别号或纳税人名称")
+    declare.add_argument(
+        "--file",
+        required=True,
+        type=text("文件路径", MAX_PATH),
+        help="Excel（.xlsx）或CSV文件：证件号码、姓名、新缴费工资、生效年月",
+    )
     declare.add_argument("--type", choices=["日常", "年度"], default="日常", help="日常（默认）或年度缴费工资申报")
     declare.add_argument("--by", choices=["按职工", "按险种"], default="按职工")
     declare.add_argument("--yes", action="store_true", help="确认提示（如生效年月早于当前年月会产生补缴）")
     declare.set_defaults(handler=cmd_declare)
 
     feedback = sub.add_parser("feedback", help="获取反馈并列出缴费工资申报记录", parents=[common])
-    feedback.add_argument("--unit", required=True)
-    feedback.add_argument("--wait", type=float, default=0, help="最多等待多少秒直到没有待反馈的记录")
+    feedback.add_argument("--unit", required=True, type=text("单位", MAX_UNIT_TEXT), help="纳税人识别号或纳税人名称")
+    feedback.add_argument(
+        "--wait", type=number("等待秒数", 0, 3600), default=0, help="最多等待多少秒直到没有待反馈的记录（0–3600）"
+    )
     feedback.set_defaults(handler=cmd_feedback)
 
     detail = sub.add_parser("detail", help="查看一条申报记录的申报明细", parents=[common])
-    detail.add_argument("--unit", required=True)
-    detail.add_argument("--id", type=int, required=True, help="申报记录编号（feedback 输出中的 id）")
+    detail.add_argument("--unit", required=True, type=text("单位", MAX_UNIT_TEXT), help="纳税人识别号或纳税人名称")
+    detail.add_argument(
+        "--id", type=integer("申报记录编号", 1, MAX_ID), required=True, help="申报记录编号（feedback 输出中的 id）"
+    )
     detail.set_defaults(handler=cmd_detail)

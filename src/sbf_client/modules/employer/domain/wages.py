@@ -19,6 +19,9 @@ from sbf_client.core.periods import Period, PeriodError
 DeclarationType = Literal["日常", "年度"]
 DeclareBy = Literal["按职工", "按险种"]
 SELF_COLLECTED = "1"  # 征收模式 code of 税务自主
+# Far above any monthly wage, and what the declaration's records can hold; the 管理子系统 applies the
+# region's real 缴费基数 limits itself.
+MAX_WAGE = Decimal("99999999.99")
 
 ID_HEADERS = ("证件号码", "身份证号码", "身份证号")
 NAME_HEADERS = ("姓名",)
@@ -101,6 +104,9 @@ def check_rows(
             wage = parse_amount(_pick(row, WAGE_HEADERS))
         except AmountError:
             check.errors.append(where + "新缴费工资须为金额，最多保留两位小数")
+            continue
+        if wage > MAX_WAGE:
+            check.errors.append(where + f"新缴费工资不能超过{MAX_WAGE:,}元，请核对金额")
             continue
         if wage <= 0:
             check.errors.append(where + "新缴费工资须大于0")

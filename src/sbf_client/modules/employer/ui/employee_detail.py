@@ -56,12 +56,12 @@ class EmployeeDetailDialog(QDialog):
         _pairs(
             basic,
             [
-                ("姓名:", employee.name),
-                ("证件类型:", employee.id_type),
-                ("证件号码:", employee.id_number),
-                ("性别:", employee.gender),
-                ("出生日期:", employee.birth_date),
-                ("分组:", group),
+                ("姓名：", employee.name),
+                ("证件类型：", employee.id_type),
+                ("证件号码：", employee.id_number),
+                ("性别：", employee.gender),
+                ("出生日期：", employee.birth_date),
+                ("分组：", group),
             ],
         )
         layout.addWidget(basic)
@@ -70,7 +70,7 @@ class EmployeeDetailDialog(QDialog):
         box = QVBoxLayout(insured)
         info = QGroupBox()
         info.setStyleSheet("QGroupBox { border: none; margin-top: 0; padding-top: 0; }")
-        _pairs(info, [("单位编号:", employee.unit_no), ("社保经办机构:", agency), ("参保状态:", employee.status)])
+        _pairs(info, [("单位编号：", employee.unit_no), ("社保经办机构：", agency), ("参保状态：", employee.status)])
         box.addWidget(info)
         table = readonly_table(
             GRID,

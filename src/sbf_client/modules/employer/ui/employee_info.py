@@ -13,9 +13,10 @@ from sbf_client.core.ids import mask_id_number
 from sbf_client.plugins.spec import MenuItem
 from sbf_client.services.sync import SyncService
 from sbf_client.sync.engine import SyncResult
+from sbf_client.sync.progress import Progress, ProgressText, ProgressUpdate
 from sbf_client.ui.dialogs import ask, inform
 from sbf_client.ui.page import Page, PageContext
-from sbf_client.ui.tasks import Changed
+from sbf_client.ui.tasks import Changed, Task
 from sbf_client.ui.widgets.query_panel import QueryPanel
 from sbf_client.ui.widgets.sql_source import Column, Filter, SqlSource
 from sbf_client.ui.widgets.sql_table import SqlTableView
@@ -25,6 +26,8 @@ from .employee_detail import EmployeeDetailDialog
 from .update_details import UpdateDetailsDialog
 
 OFFLINE_TIP = "离线状态下无法更新，请连接网络后重新登录。"
+COUNTING = "正在统计职工人数…"
+RECOUNTING = "（正在重新统计…）"
 
 
 def _like(text: str) -> str:
@@ -50,10 +53,12 @@ class EmployeeInfoPage(Page):
             button.setToolTip(OFFLINE_TIP if page.offline else "")
             bar.addWidget(button)
         bar.addSpacing(24)
-        self.stats = QLabel("职工总数: -人  正常缴费: -人  停止缴费: -人")
+        self.stats = QLabel(COUNTING)
         self.stats.setStyleSheet("font-weight: bold;")
-        bar.addWidget(self.stats)
-        bar.addStretch(1)
+        self._counted = ""  # the last statistics shown, kept on show (marked) while they are recounted
+        self._fresh = False  # refreshed for an update's result before the ChangeHub's refresh arrives
+        self.update_task: Task | None = None  # the last 增量更新 / 全量更新 started
+        bar.addWidget(self.stats, 1)  # the rest of the row: its text changes length as it is recounted
         layout.addLayout(bar)
         self.table = SqlTableView(
             "employees", self._source(), page.settings, page.runner, checkable=True, numbered=False, paged=True
@@ -84,13 +89,13 @@ class EmployeeInfoPage(Page):
 
     def _query_panel(self) -> QueryPanel:
         panel = QueryPanel()
-        panel.add_text("name", "姓名:")
+        panel.add_text("name", "姓名：")
         id_types = [("全部", None), *[(name, code) for code, name in self.codes.get("id_type", {}).items()]]
-        panel.add_choice("id_type", "证件类型:", id_types)
-        panel.add_text("id_number", "证件号码:", placeholder="支持模糊查询")
-        panel.add_choice("status", "参保状态:", [("全部", None), ("正常缴费", "1"), ("停止缴费", "2")])
+        panel.add_choice("id_type", "证件类型：", id_types)
+        panel.add_text("id_number", "证件号码：", placeholder="支持模糊查询")
+        panel.add_choice("status", "参保状态：", [("全部", None), ("正常缴费", "1"), ("停止缴费", "2")])
         unit_nos = [r.unit_no for r in self.page.context.store.registrations(self.page.unit.id)]
-        panel.add_choice("unit_no", "单位编号:", [("全部", None), *[(no, no) for no in unit_nos]])
+        panel.add_choice("unit_no", "单位编号：", [("全部", None), *[(no, no) for no in unit_nos]])
         return panel
 
     # ------------------------------------------------------------------ data
@@ -110,12 +115,17 @@ class EmployeeInfoPage(Page):
         self.table.set_query(self._filters(values))
 
     def refresh(self) -> None:
+        if self._fresh:  # this change was shown already, when the update finished
+            self._fresh = False
+            return
         self._apply_query(self.query.values())
+        self.stats.setText(f"{self._counted}{RECOUNTING}" if self._counted else COUNTING)
         engine = self.page.engine
         self.page.runner.run(lambda _p: headcount(engine), self._show_stats, parent=self, show_progress=False)
 
     def _show_stats(self, count) -> None:  # type: ignore[no-untyped-def]
-        self.stats.setText(f"职工总数: {count.total}人  正常缴费: {count.paying}人  停止缴费: {count.stopped}人")
+        self._counted = f"职工总数：{count.total}人  正常缴费：{count.paying}人  停止缴费：{count.stopped}人"
+        self.stats.setText(self._counted)
 
     # ------------------------------------------------------------------ actions
 
@@ -142,14 +152,25 @@ class EmployeeInfoPage(Page):
         service = SyncService(self.page.context, self.page.databases)
         unit, session = self.page.unit, self.page.session
 
+        words = ProgressText("人")
+
         def work(progress):  # type: ignore[no-untyped-def]
-            results = service.sync(unit, session, full=full, confirm_deletions=confirm_deletions, progress=progress)
+            def described(update: ProgressUpdate) -> None:  # the dialog shows the message: rows and time left
+                told = words.describe(update.done, update.total) if update.total else ""
+                progress.report(update.done, update.total, f"{update.message}\n{told}" if told else update.message)
+
+            counted = Progress(described, progress._cancel)  # cancelling the dialog still stops the update
+            results = service.sync(unit, session, full=full, confirm_deletions=confirm_deletions, progress=counted)
             return Changed(results, frozenset({"employees"}))
 
         title = "全量更新" if full else "增量更新"
-        self.page.runner.run(work, self._updated, parent=self, title=f"正在{title}职工参保信息")
+        self.update_task = self.page.runner.run(work, self._updated, parent=self, title=f"正在{title}职工参保信息")
 
     def _updated(self, results: list[SyncResult]) -> None:
+        # The ChangeHub refreshes the pages only once this returns, after the questions below are answered:
+        # the list and its statistics are refreshed now, not left stale behind them.
+        self.refresh()
+        self._fresh = True
         result = results[0]
         if result.awaiting_confirmation:
             if ask(
