@@ -76,3 +76,19 @@ def close_clients() -> Iterator[None]:
 @pytest.fixture
 def home(tmp_path: Path) -> DataHome:
     return DataHome(tmp_path / "home").ensure()
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    """The product's own log file set-up (``logs.configure``) in this test's folder, at DEBUG; the handler is
+    removed afterwards, so that later tests do not write into it."""
+    import logging
+
+    from sbf_client import logs
+
+    path = logs.configure(tmp_path / "logs", level=logging.DEBUG)
+    yield path
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "baseFilename", None) == str(path)]:
+        root.removeHandler(handler)
+        handler.close()

@@ -165,18 +165,30 @@ CLI_PASSWORD = "Sbf2026ok"
 
 
 def cli(
-    home: Path, *args: str, password: str | None = CLI_PASSWORD, check: bool = True, timeout: float = 180
+    home: Path,
+    *args: str,
+    password: str | None = CLI_PASSWORD,
+    new_password: str | None = None,
+    stdin: str | None = None,
+    check: bool = True,
+    timeout: float = 180,
 ) -> dict[str, Any]:
-    """Run ``sbf-client --json …`` in a child process; returns its one JSON object."""
+    """Run ``sbf-client --json …`` in a child process; returns its one JSON object. ``password`` and
+    ``new_password`` go to ``SBF_PASSWORD`` and ``SBF_NEW_PASSWORD`` (never the command line); ``stdin`` is
+    the standard input (for ``--password-stdin``)."""
     import json
     import os
 
     env = {**os.environ, "SBF_HOME": str(home)}
     env.pop("SBF_PASSWORD", None)
+    env.pop("SBF_NEW_PASSWORD", None)
     if password:
         env["SBF_PASSWORD"] = password
+    if new_password:
+        env["SBF_NEW_PASSWORD"] = new_password
     result = subprocess.run(
         [sys.executable, "-m", "sbf_client", *args, "--json"],
+        input=stdin if stdin is not None else "",
         capture_output=True,
         text=True,
         env=env,
@@ -185,6 +197,7 @@ def cli(
     )
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == 1, f"stdout must be one JSON object: {result.stdout!r} / {result.stderr[-2000:]}"
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
     output = json.loads(lines[0])
     if check:
         assert output["ok"], output
@@ -198,7 +211,7 @@ def cli_unit(home: Path, sandbox: RunningSandbox, taxpayer_id: str, unit_no: str
     name = next(r.name for r in available_regions() if r.id == region)
     root = sandbox.endpoints(region).mgmt_url
     cli(home, "region", "set", name, "--mgmt-url", root, "--coll-url", root)
-    cli(home, "unit", "add", taxpayer_id, "--unit-no", unit_no, "--new-password", CLI_PASSWORD, "--yes", password=None)
+    cli(home, "unit", "add", taxpayer_id, "--unit-no", unit_no, "--yes", password=None, new_password=CLI_PASSWORD)
 
 
 def unit_db(home: Path) -> Path:
@@ -226,10 +239,11 @@ def context_with_unit(
     region: str = ZIZHU,
     module: str = "employer",
 ):  # type: ignore[no-untyped-def]
-    """An in-process ClientContext with the region chosen and one unit added (initial password changed);
-    returns (context, local unit, session)."""
+    """An in-process ClientContext with the region chosen and one unit added (initial password changed) and
+    logged in, as the window does it; returns (context, local unit, session)."""
     from sbf_client.core.passwords import initial_password
     from sbf_client.services.context import ClientContext
+    from sbf_client.services.login import LoginService
     from sbf_client.services.regions import find_region
     from sbf_client.services.units import UnitService
     from sbf_client.store.home import DataHome
@@ -243,9 +257,17 @@ def context_with_unit(
     summary = next(s for s in summaries if _opens(service, s.unit_id, initial))
     session = service.verify(summary.unit_id, initial)
     info = service.registration(session)
-    service.change_password(session, initial, CLI_PASSWORD, CLI_PASSWORD, [r.unit_no for r in info.registrations])
-    unit = service.save(module, summary, info, confirmed=True)  # type: ignore[arg-type]
-    return context, unit, service.login(unit, CLI_PASSWORD)
+    unit = service.finish_adding(
+        module,  # type: ignore[arg-type]
+        summary,
+        session,
+        info,
+        password=initial,
+        confirmed=True,
+        new_password=(CLI_PASSWORD, CLI_PASSWORD),
+    )
+    result = LoginService(context).login(unit, CLI_PASSWORD)
+    return context, unit, result.session
 
 
 def _opens(service: Any, unit_id: str, password: str) -> bool:
@@ -293,3 +315,118 @@ def one_line_refusal(result: subprocess.CompletedProcess[str], as_json: bool) ->
     assert len(lines) == 1 and not result.stdout.strip(), result.stderr
     assert lines[0].startswith("错误：")
     return lines[0]
+
+
+LOCKED_MESSAGE = "申报密码连续输错次数过多，为保护单位数据安全，请15分钟后再试。"
+
+
+class LockingFront:
+    """A front for a sandbox that throttles wrong passwords per unit as the 管理子系统 is to do: after
+    ``limit`` wrong ones in a row a unit's session requests get HTTP 429 ``{code: 20104, message}`` (until
+    ``unlock``); a right one resets the count. Everything else is passed through. It counts every password
+    tried per unit (``attempts``) and the wrong ones (``wrong``), so a test sees what reached the server."""
+
+    def __init__(self, sandbox: RunningSandbox, limit: int = 5) -> None:
+        import collections
+        import json
+        import re
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from sbf_client.remote.contract import errors as codes
+
+        self.sandbox = sandbox
+        self.limit = limit
+        self.attempts: collections.Counter[str] = collections.Counter()
+        self.wrong: collections.Counter[str] = collections.Counter()
+        self.in_a_row: collections.Counter[str] = collections.Counter()
+        self.locked: set[str] = set()
+        self._guard = threading.Lock()
+        self._forward = httpx.Client(trust_env=False, timeout=60)
+        session = re.compile(r"^/r/[^/]+/mgmt/v1/units/([^/]+)/session$")
+        front = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet: a test's output is its own
+                pass
+
+            def _pass_through(self, body: bytes | None) -> httpx.Response:
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() in ("authorization", "idempotency-key", "content-type")
+                }
+                return front._forward.request(
+                    self.command, front.sandbox.url + self.path, content=body, headers=headers
+                )
+
+            def _answer(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                unit = session.match(self.path.split("?")[0])
+                if self.command == "POST" and unit:
+                    unit_id = unit.group(1)
+                    with front._guard:
+                        front.attempts[unit_id] += 1
+                        if unit_id in front.locked:
+                            message = {"code": codes.PASSWORD_LOCKED, "message": LOCKED_MESSAGE}
+                            self._answer(429, json.dumps(message, ensure_ascii=False).encode())
+                            return
+                    answer = self._pass_through(body)
+                    with front._guard:
+                        if answer.status_code == 401 and answer.json().get("code") == codes.WRONG_PASSWORD:
+                            front.wrong[unit_id] += 1
+                            front.in_a_row[unit_id] += 1
+                            if front.in_a_row[unit_id] >= front.limit:
+                                front.locked.add(unit_id)
+                        elif answer.status_code < 300:
+                            front.in_a_row[unit_id] = 0
+                else:
+                    answer = self._pass_through(body)
+                self._answer(answer.status_code, answer.content, answer.headers.get("content-type", "application/json"))
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle  # the names http.server calls
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def endpoints(self, region_id: str):  # type: ignore[no-untyped-def]
+        """The region's roots through this front (as ``RunningSandbox.endpoints``)."""
+        from sbf_client.remote.http import Endpoints
+
+        root = f"{self.url}/r/{region_id}"
+        return Endpoints(mgmt_url=root, coll_url=root)
+
+    def lock(self, unit_id: str) -> None:
+        """As if five wrong passwords had been tried on the unit elsewhere."""
+        with self._guard:
+            self.locked.add(unit_id)
+
+    def unlock(self, unit_id: str) -> None:
+        with self._guard:
+            self.locked.discard(unit_id)
+            self.in_a_row[unit_id] = 0
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(10)
+        self._forward.close()
+
+
+@contextmanager
+def locking_front(sandbox: RunningSandbox, limit: int = 5) -> Iterator[LockingFront]:
+    front = LockingFront(sandbox, limit)
+    try:
+        yield front
+    finally:
+        front.close()

@@ -36,6 +36,9 @@ def _desktop(home: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from sbf_client.store.home import keep_files_private
+
+    keep_files_private()  # the data home holds ID numbers, wages and accounts
     if argv[:1] == ["--embedded-sandbox"]:
         from sbf_sandbox.cli import main as sandbox_main
 

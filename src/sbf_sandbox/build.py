@@ -18,7 +18,7 @@ from .feeds import first_epoch
 from .passwords import hash_password
 from .people import DATA_AS_OF, make_employee, make_resident
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: password_failures
 MIN_SCALE, MAX_SCALE = 10, 1_000_000
 _BATCH = 5_000
 

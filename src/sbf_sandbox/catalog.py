@@ -17,8 +17,9 @@ from sbf_client.remote.contract.demo import (  # noqa: F401  (the sandbox's modu
     ZIZHU_AREA,
     UnitSpec,
 )
+from sbf_client.remote.contract.models import MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
 
-CODE_TABLES_VERSION = "2026.11.01"
+CODE_TABLES_VERSION = "2026.12.01"  # wage_period_limits added
 
 CODE_TABLES: dict[str, dict[str, str]] = {
     "id_type": {
@@ -80,6 +81,8 @@ CODE_TABLES: dict[str, dict[str, str]] = {
         "05": "五档（每年2000元）",
         "11": "城乡居民医保（每年380元）",
     },
+    # The 生效年月 a 日常 缴费工资申报 may name, in months around the current one (the 管理子系统 refuses others).
+    WAGE_PERIOD_TABLE: {MONTHS_BACK: "60", MONTHS_AHEAD: "12"},
 }
 
 NOTICES: tuple[tuple[str, str, str], ...] = (

@@ -2,7 +2,8 @@
 
 Every error is one Chinese line on stderr (one JSON object on stdout with ``--json``) and a non-zero exit
 status: 2 for a wrong command line, 1 otherwise. An error nobody foresaw gets the same one line; its
-traceback goes to ``sandbox-errors.log`` in the data directory.
+traceback goes to ``sandbox-errors.log`` in the data directory. While serving, the same log receives the
+tracebacks behind a 500 answer and behind a feedback round that failed.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     sock = bind(args.host, args.port)  # a port in use is said before minutes of generating data
     engine = _engine(args)
+    _log_errors_to(Path(args.data) / ERROR_LOG)
     info = build_world(engine, args.seed, args.scale, _progress, _counted)
     if int(info["seed"]) != args.seed:
         print(f"注意：数据目录已有种子 {info['seed']} 生成的数据，沿用现有数据。", file=sys.stderr)
@@ -105,13 +107,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_errors_to(path: Path) -> None:
+    """Unexpected errors while serving go, with their tracebacks, to the data directory's error log rather
+    than to stderr (``sandbox.log``, whose tail the client's launcher quotes to people)."""
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("sbf_sandbox")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+
+
 def _tick(state) -> None:  # type: ignore[no-untyped-def]
-    """Mature feedback once a second, as the real back end's batch jobs do."""
+    """Mature feedback once a second, as the real back end's batch jobs do. A declaration that cannot be
+    processed already fails on its own (``wages.process_due``); this guard keeps the loop alive whatever else
+    happens (a database that is briefly unavailable), and the round is retried on the next tick."""
     while True:
         time.sleep(1)
         try:
             state.process_due()
-        except Exception:  # a failed round is retried on the next tick
+        except Exception:
             logging.getLogger(__name__).exception("feedback processing failed")
 
 

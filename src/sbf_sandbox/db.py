@@ -102,6 +102,14 @@ sessions = Table(
     Column("initial", Boolean, nullable=False),
 )
 
+# Wrong 申报密码 in a row per unit (session and password change alike) and the lock they brought on.
+password_failures = Table(
+    "password_failures",
+    metadata,
+    Column("unit_id", String(32), ForeignKey("units.unit_id"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", String(19)),  # the sandbox clock's stamp; None: not locked
+)
 
 idempotency = Table(
     "idempotency",

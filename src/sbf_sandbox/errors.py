@@ -6,8 +6,9 @@ from sbf_client.remote.contract.errors import MESSAGES
 
 
 class ApiFailure(Exception):
-    def __init__(self, status: int, code: int, message: str | None = None) -> None:
+    def __init__(self, status: int, code: int, message: str | None = None, headers: dict[str, str] | None = None):
         self.status = status
         self.code = code
         self.message = message or MESSAGES[code]
+        self.headers = headers  # e.g. Retry-After with a 429
         super().__init__(f"{status} [{code}] {self.message}")

@@ -8,6 +8,7 @@ work, so a submission is either done and remembered, or neither.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,11 +16,13 @@ import orjson
 from sqlalchemy import Connection, Engine, insert, select
 
 from sbf_client.remote.contract import errors as codes
+from sbf_client.remote.contract.models import SUBMISSION_KEY_PATTERN
 
 from . import db
 from .errors import ApiFailure
 
 Work = Callable[[Connection], tuple[int, dict[str, Any]]]
+_KEY = re.compile(SUBMISSION_KEY_PATTERN)
 
 
 def request_hash(body: Any) -> str:
@@ -31,8 +34,11 @@ def submit(
     engine: Engine, unit_id: str, kind: str, key: str | None, body: Any, received_at: str, work: Work
 ) -> tuple[int, dict[str, Any]]:
     """Run ``work`` once per key; returns the (status code, response body) to send."""
-    if not key or len(key) > 64:
+    if not key:
         raise ApiFailure(400, codes.IDEMPOTENCY_KEY_MISSING)
+    if not _KEY.fullmatch(key):
+        message = "业务流水号（Idempotency-Key）须为1至64位字母、数字或 . _ : -，已拒绝。"
+        raise ApiFailure(400, codes.IDEMPOTENCY_KEY_MISSING, message)
     digest = request_hash(body)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         seen = conn.execute(select(db.idempotency).where(db.idempotency.c.key == key)).first()

@@ -1,30 +1,56 @@
 """缴费工资申报 in the 管理子系统: accept → 待反馈 → per-employee results after the feedback delay.
 
-The rules applied when a declaration matures: the employee must be on the unit's roll; only 税务自主 险种
-are declared (税务代征 ones are filtered out); a 日常 生效年月 may not be after the employee's 终止缴费月份
-nor before the 开始缴费月份; the wage must lie within 60 %–300 % of the region's 社平工资. Successful
-rows change the employees' 缴费基数, which then reach clients through the change feed.
+On acceptance every 日常 生效年月 must lie within the region's ``wage_period_limits`` (规则文件) around the
+current month. The rules applied when a declaration matures: the employee must be on the unit's roll; only
+税务自主 险种 are declared (税务代征 ones are filtered out); a 日常 生效年月 may not be after the employee's
+终止缴费月份 nor before the 开始缴费月份; the wage must lie within 60 %–300 % of the region's 社平工资.
+Successful rows change the employees' 缴费基数, which then reach clients through the change feed.
+
+Maturing is a background job: one declaration that cannot be processed fails on its own (全部申报失败 with
+the reason on every row), and one row that cannot be judged fails on its own; neither stops the job, nor
+reaches another declaration or another unit's requests.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from sbf_client.core.money import format_amount, from_fen, quantize_fen
+from sbf_client.core.money import format_amount, from_fen
 from sbf_client.core.periods import Period
 from sbf_client.remote.contract import errors as codes
-from sbf_client.remote.contract.models import WageDeclarationRequest
+from sbf_client.remote.contract.models import (
+    MAX_WAGE,
+    MONTH_PATTERN,
+    MONTHS_AHEAD,
+    MONTHS_BACK,
+    WAGE_PERIOD_TABLE,
+    WageDeclarationRequest,
+)
 
 from . import db, feeds
+from .catalog import CODE_TABLES
 from .errors import ApiFailure
+
+log = logging.getLogger(__name__)
 
 _STAMP = "%Y-%m-%d %H:%M:%S"
 TYPE_TITLES = {"日常": "日常缴费工资申报", "年度": "年度缴费工资申报"}
 PENDING = "待反馈"
+ALL_FAILED = "全部申报失败"
+_MONTH = re.compile(MONTH_PATTERN)
+
+
+def month_window(now: datetime) -> tuple[Period, Period]:
+    """The 生效年月 a 日常 declaration may name today: the 规则文件's months back and ahead of this month."""
+    limits = CODE_TABLES[WAGE_PERIOD_TABLE]
+    current = Period.of(now.date())
+    return current.add(-int(limits[MONTHS_BACK])), current.add(int(limits[MONTHS_AHEAD]))
 
 
 def annual_effective_month(now: datetime) -> Period:
@@ -40,13 +66,22 @@ def accept(
     region = conn.execute(select(db.regions).where(db.regions.c.region_id == unit.region_id)).one()
     if region.mode == "税务代征模式":
         raise ApiFailure(422, codes.WAGE_NOT_NEEDED)
-    for row in request.rows:
+    first, last = month_window(now)
+    for number, row in enumerate(request.rows, start=1):
         if (request.declaration_type == "日常") != (row.effective_month is not None):
             raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "日常申报须填写生效年月，年度申报不填写生效年月。")
         if (request.by == "按险种") != (row.item is not None):
             raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "按险种申报须指定险种，按职工申报不指定险种。")
-        if row.new_wage <= 0 or row.new_wage != quantize_fen(row.new_wage):
+        # The model already bounds the amount; this keeps the rule where the rules are, whoever calls accept.
+        if not 0 < row.new_wage <= MAX_WAGE or row.new_wage != row.new_wage.quantize(Decimal("0.01")):
             raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "新缴费工资须为大于0、最多两位小数的金额。")
+        if row.effective_month is not None and not first <= Period.parse(row.effective_month) <= last:
+            raise ApiFailure(
+                422,
+                codes.WAGE_REQUEST_INVALID,
+                f"申报明细第{number}条的生效年月（{row.effective_month}）超出本地区允许的范围"
+                f"（{first}至{last}），请检查后重新提交。",
+            )
     submitted = now.strftime(_STAMP)
     declaration_id = conn.execute(
         insert(db.wage_declarations).values(
@@ -109,21 +144,89 @@ def _employee_status(results: list[str]) -> str:
     return "失败" if all(r for r in results) else "部分成功"
 
 
-def process_due(engine: Engine, now: datetime) -> int:
-    """Give feedback to every declaration whose delay has passed; returns how many were processed."""
+def process_due(engine: Engine, now: datetime, unit_id: str | None = None) -> int:
+    """Give feedback to every declaration whose delay has passed (only ``unit_id``'s when given); returns how
+    many were processed. A declaration that cannot be processed is failed with the reason, and the others go
+    on: neither the background tick nor a unit's request is stopped by another's bad data."""
+    conditions = [db.wage_declarations.c.status == PENDING, db.wage_declarations.c.due_at <= now.isoformat()]
+    if unit_id is not None:
+        conditions.append(db.wage_declarations.c.unit_id == unit_id)
     with engine.connect() as conn:
         due = (
-            conn.execute(
-                select(db.wage_declarations.c.id)
-                .where(db.wage_declarations.c.status == PENDING, db.wage_declarations.c.due_at <= now.isoformat())
-                .order_by(db.wage_declarations.c.id)
-            )
+            conn.execute(select(db.wage_declarations.c.id).where(*conditions).order_by(db.wage_declarations.c.id))
             .scalars()
             .all()
         )
     for declaration_id in due:
-        _process(engine, declaration_id, now)
+        try:
+            _process(engine, declaration_id, now)
+        except Exception as error:
+            log.exception("wage declaration %s could not be processed", declaration_id)
+            _fail(engine, declaration_id, now, f"申报数据无法处理（{type(error).__name__}），请核对后重新申报")
     return len(due)
+
+
+def _shown_month(text: str | None) -> str | None:
+    """A stored 生效年月 as the response can carry it: a month, or None for text that is none."""
+    return text if text is not None and _MONTH.fullmatch(text) else None
+
+
+def _shown_wage(text: str) -> str:
+    """A stored amount as the response can carry it (bad text, written by no request, shows as 0.00)."""
+    try:
+        wage = Decimal(text)
+    except (InvalidOperation, TypeError, ValueError):
+        return "0.00"
+    return f"{wage:.2f}" if wage.is_finite() and abs(wage) <= MAX_WAGE else "0.00"
+
+
+def _fail(engine: Engine, declaration_id: int, now: datetime, reason: str) -> None:
+    """全部申报失败 with ``reason`` on every row still waiting, in a transaction of its own. When even this fails
+    (the database itself), it is logged and the next round tries again."""
+    try:
+        with engine.connect().execution_options(write=True) as conn, conn.begin():
+            declaration = conn.execute(
+                select(db.wage_declarations.c.status).where(db.wage_declarations.c.id == declaration_id)
+            ).first()
+            if declaration is None or declaration.status != PENDING:
+                return
+            items = conn.execute(
+                select(db.wage_items).where(
+                    db.wage_items.c.declaration_id == declaration_id, db.wage_items.c.status == PENDING
+                )
+            ).all()
+            for item in items:
+                conn.execute(
+                    update(db.wage_items)
+                    .where(db.wage_items.c.declaration_id == declaration_id, db.wage_items.c.position == item.position)
+                    .values(
+                        status="失败",
+                        reason=reason,
+                        effective_month=_shown_month(item.effective_month),
+                        new_wage=_shown_wage(item.new_wage),
+                    )
+                )
+            conn.execute(
+                update(db.wage_declarations)
+                .where(db.wage_declarations.c.id == declaration_id)
+                .values(status=ALL_FAILED, processed_at=now.strftime(_STAMP))
+            )
+    except Exception:
+        log.exception("wage declaration %s could not be marked as failed", declaration_id)
+
+
+def _row_problem(row, daily: bool) -> str:  # type: ignore[no-untyped-def]
+    """Why a stored row cannot be judged at all, or "" (requests are checked at the edge; this guards the job
+    against rows that came in some other way, such as an older sandbox or a hand-edited database)."""
+    if daily and not (row.effective_month and _MONTH.fullmatch(row.effective_month)):
+        return f"生效年月（{str(row.effective_month)[:20]}）不是有效的年月"
+    try:
+        wage = Decimal(row.new_wage)
+    except (InvalidOperation, TypeError, ValueError):
+        wage = Decimal(0)
+    if not (wage.is_finite() and 0 < wage <= MAX_WAGE):
+        return f"新缴费工资（{str(row.new_wage)[:30]}）不是有效的金额"
+    return ""
 
 
 def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
@@ -148,28 +251,14 @@ def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
         changed: dict[str, dict[str, Any]] = {}
         for row in items:
             data = records.get(row.record_key)
-            wage = Decimal(row.new_wage)
-            month = Period.parse(row.effective_month) if daily else annual_effective_month(now)
-            reason, old = "", None
-            if data is None:
-                reason = "未找到该职工的参保信息"
-            else:
-                own = [i for i in data["insured"] if i["mode"] == "1" and (row.item is None or i["item"] == row.item)]
-                old = own[0]["base"] if own else None
-                if not own:
-                    reason = (
-                        "该职工无税务自主征收的险种，无需申报缴费工资"
-                        if row.item is None
-                        else "该险种不是税务自主征收的险种，无需申报缴费工资"
-                    )
-                else:
-                    reasons = [_judge(data, item, wage, month, band, daily) for item in own]
-                    reason = next((r for r in reasons if r), "")
-                    if not reason:
-                        for item in own:
-                            item["base"] = f"{wage:.2f}"
-                        data["updated_at"] = stamp
-                        changed[row.record_key] = data
+            reason, old, shown_month = "", None, _shown_month(row.effective_month) if daily else None
+            try:
+                reason = _row_problem(row, daily)
+                if not reason:
+                    reason, old, shown_month = _judge_row(row, data, daily, band, now, stamp, changed)
+            except Exception as error:  # one row that cannot be judged fails alone
+                log.exception("row %s of wage declaration %s could not be judged", row.position, declaration_id)
+                reason = f"该行数据无法处理（{type(error).__name__}），请核对后重新申报"
             per_employee.setdefault(row.record_key, []).append(reason)
             conn.execute(
                 update(db.wage_items)
@@ -178,7 +267,8 @@ def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
                     status="成功" if not reason else "失败",
                     reason=reason,
                     old_wage=old,
-                    effective_month=str(month),
+                    new_wage=_shown_wage(row.new_wage),
+                    effective_month=shown_month,
                     name=(data or {}).get("name", ""),
                     id_type=(data or {}).get("id_type", ""),
                     id_number=(data or {}).get("id_number", ""),
@@ -188,7 +278,7 @@ def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
         if all(o == "成功" for o in outcomes):
             status = "全部申报成功"
         elif all(o == "失败" for o in outcomes):
-            status = "全部申报失败"
+            status = ALL_FAILED
         else:
             status = "部分申报成功"
         feeds.write(
@@ -201,11 +291,44 @@ def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
         )
 
 
+def _judge_row(  # type: ignore[no-untyped-def]
+    row,
+    data: dict[str, Any] | None,
+    daily: bool,
+    band: tuple[Decimal, Decimal],
+    now: datetime,
+    stamp: str,
+    changed: dict[str, dict[str, Any]],
+) -> tuple[str, str | None, str]:
+    """(reason, old wage, 生效年月) of one row; a row that may be declared changes ``data`` (kept in ``changed``)."""
+    wage = Decimal(row.new_wage)
+    month = Period.parse(row.effective_month) if daily else annual_effective_month(now)
+    if data is None:
+        return "未找到该职工的参保信息", None, str(month)
+    own = [i for i in data["insured"] if i["mode"] == "1" and (row.item is None or i["item"] == row.item)]
+    old = own[0]["base"] if own else None
+    if not own:
+        reason = (
+            "该职工无税务自主征收的险种，无需申报缴费工资"
+            if row.item is None
+            else "该险种不是税务自主征收的险种，无需申报缴费工资"
+        )
+        return reason, old, str(month)
+    reasons = [_judge(data, item, wage, month, band, daily) for item in own]
+    reason = next((r for r in reasons if r), "")
+    if not reason:
+        for item in own:
+            item["base"] = f"{wage:.2f}"
+        data["updated_at"] = stamp
+        changed[row.record_key] = data
+    return reason, old, str(month)
+
+
 def _summary(declaration, tax_authority: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return {
         "declaration_id": declaration.id,
         "key": declaration.key,
-        "declaration_type": TYPE_TITLES[declaration.declaration_type],
+        "declaration_type": TYPE_TITLES.get(declaration.declaration_type, declaration.declaration_type),
         "by": declaration.by,
         "submitted_at": declaration.submitted_at,
         "tax_authority": tax_authority,

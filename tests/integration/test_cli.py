@@ -33,36 +33,18 @@ def test_add_a_unit_that_shares_its_taxpayer_id(sandbox, tmp_path):
     message = ambiguous["error"]["message"]
     assert "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位" in message
     assert "演示市妇幼保健院东院区" in message
-    no_new_password = cli(
-        home, "unit", "add", HOSPITAL, "--unit-no", "9901010000225", "--yes", password=None, check=False
-    )
-    assert "--new-password" in no_new_password["error"]["message"]
-    weak = cli(
-        home,
-        "unit",
-        "add",
-        HOSPITAL,
-        "--unit-no",
-        "9901010000225",
-        "--new-password",
-        "000225",
-        "--yes",
-        password=None,
-        check=False,
-    )
+    # Nothing on this machine says which unit holds the 单位编号: no password is tried to find out.
+    unknown = cli(home, "unit", "add", HOSPITAL, "--unit-no", "9901010000225", "--yes", password=None, check=False)
+    # (a printed error masks long digit runs: the 单位编号 shows as 9901*****0225)
+    assert "本机尚不知道单位编号9901*****0225属于哪一家" in unknown["error"]["message"]
+    assert "请用 --choice 序号选择单位：1 演示市妇幼保健院" in unknown["error"]["message"]
+    east = ("unit", "add", HOSPITAL, "--choice", "2", "--unit-no", "9901010000225", "--yes")
+    no_new_password = cli(home, *east, password=None, check=False)
+    assert "SBF_NEW_PASSWORD" in no_new_password["error"]["message"]
+    assert "--password-stdin" in no_new_password["error"]["message"]
+    weak = cli(home, *east, password=None, new_password="000225", check=False)
     assert "不能与初始申报密码相同" in weak["error"]["message"]
-    added = cli(
-        home,
-        "unit",
-        "add",
-        HOSPITAL,
-        "--unit-no",
-        "9901010000225",
-        "--new-password",
-        CLI_PASSWORD,
-        "--yes",
-        password=None,
-    )
+    added = cli(home, *east, password=None, new_password=CLI_PASSWORD)
     assert added["unit"]["name"] == "演示市妇幼保健院东院区" and added["password_changed"]
     assert added["registrations"] == [
         {
@@ -71,21 +53,20 @@ def test_add_a_unit_that_shares_its_taxpayer_id(sandbox, tmp_path):
             "tax_authority": "国家税务总局演示市高新区税务局",
         }
     ]
+    # The other unit is now the only one not known to lack 9901010000217; the passwords come on stdin.
     other = cli(
         home,
         "unit",
         "add",
         HOSPITAL,
-        "--choice",
-        "1",
         "--unit-no",
         "9901010000217",
-        "--new-password",
-        CLI_PASSWORD,
+        "--password-stdin",
         "--yes",
         password=None,
+        stdin=f"000217\n{CLI_PASSWORD}\n",
     )
-    assert other["unit"]["name"] == "演示市妇幼保健院"
+    assert other["unit"]["name"] == "演示市妇幼保健院" and other["password_changed"]
     listed = cli(home, "unit", "list")
     assert [u["name"] for u in listed["units"]] == ["演示市妇幼保健院东院区", "演示市妇幼保健院"]
     assert [u["name"] for u in cli(home, "unit", "list", "--search", "东院")["units"]] == ["演示市妇幼保健院东院区"]
@@ -98,32 +79,27 @@ def test_unit_no_chooses_the_unit_also_with_a_changed_password(sandbox, tmp_path
     login(remote, "Z0003", "000225", new=CLI_PASSWORD)
     home = tmp_path / "home"
     region_set(home, sandbox)
-    east = cli(home, "unit", "add", HOSPITAL, "--unit-no", "9901010000225", "--yes")
+    east = cli(home, "unit", "add", HOSPITAL, "--choice", "2", "--unit-no", "9901010000225", "--yes")
     assert east["unit"]["name"] == "演示市妇幼保健院东院区" and not east["password_changed"]
     assert [r["unit_no"] for r in east["registrations"]] == ["9901010000225"]
     main = cli(home, "unit", "add", HOSPITAL, "--unit-no", "9901010000217", "--yes")
     assert main["unit"]["name"] == "演示市妇幼保健院"
     unknown = cli(home, "unit", "add", HOSPITAL, "--unit-no", "9901019999999", "--yes", check=False)
-    assert "没有申报密码相符且单位编号为9901019999999的单位" in unknown["error"]["message"]
+    assert "均已添加到本机，其参保登记信息中都没有单位编号9901*****9999" in unknown["error"]["message"]
+    mismatch = cli(home, "unit", "add", HOSPITAL, "--choice", "1", "--unit-no", "9901010000225", "--yes", check=False)
+    assert "单位【演示市妇幼保健院】的参保登记信息中没有单位编号9901*****0225" in mismatch["error"]["message"]
 
 
-def test_confirmation_is_required(sandbox, tmp_path):
+def test_confirmation_is_required_and_a_refusal_changes_nothing_on_the_server(sandbox, tmp_path):
     home = tmp_path / "home"
     region_set(home, sandbox)
-    refused = cli(
-        home,
-        "unit",
-        "add",
-        "91990101MA5D00024T",
-        "--unit-no",
-        "1234",
-        "--new-password",
-        CLI_PASSWORD,
-        password=None,
-        check=False,
-    )
-    assert "我已确认无误" in refused["error"]["message"]
+    add = ("unit", "add", "91990101MA5D00024T", "--unit-no", "1234")
+    refused = cli(home, *add, password=None, new_password=CLI_PASSWORD, check=False)
+    assert "我已确认无误" in refused["error"]["message"] and "申报密码未修改" in refused["error"]["message"]
     assert cli(home, "unit", "list")["units"] == []
+    # The initial password still opens the unit: re-running with --yes, as the message says, works.
+    added = cli(home, *add, "--yes", password=None, new_password=CLI_PASSWORD)
+    assert added["password_changed"]
 
 
 def test_bad_taxpayer_id_and_wrong_password(sandbox, tmp_path):
@@ -158,11 +134,13 @@ def test_sync_and_password_change(sandbox, tmp_path):
         0,
         "全量更新",
     )
-    changed = cli(home, "unit", "passwd", "--unit", "91990101MA5D000160", "--new-password", "Another2026")
+    changed = cli(home, "unit", "passwd", "--unit", "91990101MA5D000160", new_password="Another2026")
     assert changed["unit"] == "91990101MA5D000160"
     stale = cli(home, "sync", "--unit", "91990101MA5D000160", check=False)
     assert stale["error"]["code"] == 20101
     assert cli(home, "sync", "--unit", "91990101MA5D000160", password="Another2026")["total"] == 61
+    piped = cli(home, "sync", "--unit", "91990101MA5D000160", "--password-stdin", password=None, stdin="Another2026\n")
+    assert piped["mode"] == "incremental"
 
 
 def test_wages_declare_and_feedback(sandbox, tmp_path):
@@ -187,7 +165,13 @@ def test_wages_declare_and_feedback(sandbox, tmp_path):
     feedback = cli(home, "wages", "feedback", "--unit", "91990101MA5D000160", "--wait", "10")
     assert [d["status"] for d in feedback["declarations"]] == ["全部申报成功"]
     detail = cli(home, "wages", "detail", "--unit", "91990101MA5D000160", "--id", str(declared["declaration"]["id"]))
-    assert [i["status"] for i in detail["items"]] == ["成功", "成功"]
+    assert [i["status"] for i in detail["items"]] == ["成功", "成功"] and not detail["offline"]
+    # The same file again (a re-run after a crash?): refused until --again says it is meant.
+    repeat = ("wages", "declare", "--unit", "91990101MA5D000160", "--file", str(sheet))
+    refused = cli(home, *repeat, check=False)["error"]["message"]
+    assert "提交过内容相同的日常缴费工资申报" in refused and "请加 --again 重新运行" in refused
+    assert len(cli(home, "wages", "feedback", "--unit", "91990101MA5D000160")["declarations"]) == 1
+    assert cli(home, *repeat, "--again")["declaration"]["id"] != declared["declaration"]["id"]
     missing = cli(
         home, "wages", "declare", "--unit", "91990101MA5D000160", "--file", str(tmp_path / "none.xlsx"), check=False
     )

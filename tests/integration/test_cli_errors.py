@@ -112,7 +112,7 @@ OFFLINE = {
     "--home is a file": "是一个文件，不是文件夹",
     "--home's parent is missing": "的上级文件夹",
     "SBF_SANDBOX_SCALE=abc": "环境变量 SBF_SANDBOX_SCALE 的值“abc”无效",
-    "--id beyond SQLite": "申报记录编号须在1到9223372036854775807之间",
+    "--id beyond SQLite": "申报记录编号须在1到",  # the bound is a long digit run: a printed error masks it
     "SBF_TODAY=garbage": "SBF_TODAY 的值“garbage”不是日期",
     "unknown command": "无效的取值 'frobnicate'",
     "missing required argument": "缺少必需的参数：--unit",

@@ -1,5 +1,6 @@
 """The change feed: pages, mutations, tombstones, 409 on a new epoch, 410 past the horizon."""
 
+import httpx
 import orjson
 import pytest
 
@@ -123,3 +124,36 @@ def test_checkpoint_older_than_the_tombstone_horizon_gets_410(sandbox):
     # A client that had already seen the deletions is not affected.
     tail, *_ = read_all(remote, "Z0001", "employees", token, since=after_removals, epoch=epoch)
     assert tail == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"since": 2**63}, "起始变更序号（since）须不大于9223372036854775807"),
+        ({"since": -1}, "起始变更序号（since）须不小于0"),
+        ({"limit": 0}, "每页条数（limit）须不小于1"),
+        ({"limit": 10_001}, "每页条数（limit）须不大于10000"),
+        ({"since": 1, "epoch": "e" * 65}, "数据版本（epoch）长度须不超过64个字符"),
+        ({"full": "maybe"}, "全量标志（full）须为 true 或 false"),
+    ],
+)
+def test_feed_parameters_out_of_range_are_refused_cleanly(shared_sandbox, query, field):
+    """A checkpoint beyond any database integer used to reach SQLite and answer 500; every parameter is now
+    checked by type and range first, with the field named in Chinese."""
+    url = f"{shared_sandbox.url}/r/demo-zizhu/mgmt/v1/units/Z0007/feeds/employees/changes"
+    refused = httpx.get(url, params=query, trust_env=False)  # parameters are checked before the session
+    assert refused.status_code == 422
+    assert refused.json() == {"code": codes.BAD_REQUEST, "message": f"请求参数有误：{field}。请检查后重试。"}
+
+
+def test_a_malformed_unit_or_feed_name_is_422_and_an_unknown_one_404(shared_sandbox):
+    root = f"{shared_sandbox.url}/r/demo-zizhu/mgmt/v1/units"
+    for path, status in [
+        ("/Z0001%00/feeds/employees/info", 422),
+        (f"/{'Z' * 33}/feeds/employees/info", 422),
+        ("/Z0001/feeds/Employees/info", 422),
+        ("/Z9999/feeds/employees/info", 404),
+    ]:
+        refused = httpx.get(root + path, trust_env=False)
+        assert refused.status_code == status, path
+        assert set(refused.json()) == {"code", "message"}

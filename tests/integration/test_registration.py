@@ -1,9 +1,11 @@
 """Registration and login against a real sandbox: lookup, initial password, change, 20101."""
 
+import httpx
 import pytest
 
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.errors import ApiError
+from sbf_sandbox.registration import LOCK_AFTER
 from tests.helpers import DAIZHENG, ZIZHU, api, login
 
 HOSPITAL = "129901014557557170"  # two units share this 纳税人识别号
@@ -118,3 +120,68 @@ def test_demo_accounts_tell_a_new_user_what_to_type(shared_sandbox):
     assert "12345→123450" in accounts["Z0005"].password_hint
     assert accounts["Z0101"].business == "collector" and "12343M" in accounts["Z0101"].password_hint
     assert accounts["Z0008"].people == 10  # the large unit at the test scale
+
+
+LOCKED_ONE_MINUTE = "申报密码连续输错次数过多，为保护单位数据安全，请1分钟后再试。"
+
+
+def test_ten_wrong_passwords_in_a_row_lock_the_unit(sandbox):
+    """As a real 管理子系统: from the tenth wrong 申报密码 in a row, a unit refuses every try (the right password
+    too) for a while, 429 with 20104 and Retry-After. Opening a session and changing the password count alike."""
+    remote = api(sandbox)
+    session = remote.open_session("Z0004", "123400")  # the initial password: right, and counted as such
+    for attempt in range(1, LOCK_AFTER + 1):
+        with pytest.raises(ApiError) as wrong:
+            if attempt % 2:
+                remote.open_session("Z0004", f"wrong{attempt}")
+            else:
+                remote.change_password("Z0004", session.token, f"wrong{attempt}", "Sbf2026ok")
+        assert (wrong.value.status, wrong.value.code) == (401, codes.WRONG_PASSWORD), attempt
+    url = f"{sandbox.url}/r/demo-zizhu/mgmt/v1/units/Z0004/session"
+    locked = httpx.post(url, json={"password": "123400"}, trust_env=False)
+    assert locked.status_code == 429
+    assert locked.json() == {"code": codes.PASSWORD_LOCKED, "message": LOCKED_ONE_MINUTE}
+    assert 1 <= int(locked.headers["Retry-After"]) <= 60
+    with pytest.raises(ApiError) as change:
+        remote.change_password("Z0004", session.token, "123400", "Sbf2026ok")
+    assert (change.value.status, change.value.code, str(change.value)) == (429, 20104, LOCKED_ONE_MINUTE)
+    # Other units are not affected, nor is the session opened before.
+    assert remote.open_session("Z0005", "123450").must_change_password
+    assert remote.registration("Z0004", session.token).taxpayer_id
+
+
+def test_the_lock_grows_and_a_right_password_resets_the_count(sandbox_template, tmp_path):
+    """The lock by the sandbox's clock: 1 minute after the tenth wrong password, then twice as long after each
+    further wrong one, up to 30 minutes; the right password outside a lock starts the count again."""
+    import shutil
+    from datetime import datetime, timedelta
+
+    from sbf_client.core.clock import CHINA_TZ
+    from sbf_sandbox import db, registration
+    from sbf_sandbox.errors import ApiFailure
+
+    for name in ("sandbox.sqlite", "sandbox.sqlite-wal"):
+        if (sandbox_template / name).exists():
+            shutil.copy2(sandbox_template / name, tmp_path / name)
+    engine = db.make_engine(db.sqlite_url(tmp_path))
+    now = datetime(2026, 12, 3, 10, 0, tzinfo=CHINA_TZ)
+
+    def attempt(password: str) -> int | str:
+        try:
+            registration.open_session(engine, ZIZHU, "Z0004", password, now)
+        except ApiFailure as failure:
+            return failure.message if failure.code == codes.PASSWORD_LOCKED else failure.code
+        return "ok"
+
+    assert [attempt("wrong") for _ in range(LOCK_AFTER)] == [codes.WRONG_PASSWORD] * LOCK_AFTER
+    assert attempt("123400") == LOCKED_ONE_MINUTE
+    for minutes in (1, 2, 4, 8, 16, 30, 30):
+        now += timedelta(minutes=minutes)  # the lock has just ended: the next wrong one locks for longer
+        assert attempt("wrong") == codes.WRONG_PASSWORD
+        expected = min(30, minutes * 2) if minutes < 30 else 30
+        assert attempt("123400") == f"申报密码连续输错次数过多，为保护单位数据安全，请{expected}分钟后再试。"
+    now += timedelta(minutes=30)
+    assert attempt("123400") == "ok"
+    assert [attempt("wrong") for _ in range(LOCK_AFTER - 1)] == [codes.WRONG_PASSWORD] * (LOCK_AFTER - 1)
+    assert attempt("123400") == "ok"  # nine wrong ones after a reset: no lock
+    engine.dispose()

@@ -95,9 +95,10 @@ def test_a_thousand_faulty_submissions_land_exactly_once(sandbox, tmp_path):
             except Killed:
                 killed += 1
             continue
-        record = service.declare(unit, session, check, "日常", "按职工", intent=intent)
+        # again=True: the same content a thousand times on purpose (the check for a repeat is test_wages')
+        record = service.declare(unit, session, check, "日常", "按职工", intent=intent, again=True)
         if scenario < 0.2:  # the user confirms the same thing twice
-            again = service.declare(unit, session, check, "日常", "按职工", intent=intent)
+            again = service.declare(unit, session, check, "日常", "按职工", intent=intent, again=True)
             assert again.id == record.id
             duplicates += 1
     admin(sandbox, "PUT", "/admin/faults", {})
@@ -117,7 +118,7 @@ def _declare_with(service, unit, session, check, intent, send, lookup):
     original = service._transport
     service._transport = lambda *_: (send, lookup)
     try:
-        return service.declare(unit, session, check, "日常", "按职工", intent=intent)
+        return service.declare(unit, session, check, "日常", "按职工", intent=intent, again=True)
     finally:
         service._transport = original
 
@@ -135,7 +136,8 @@ def outbox_rows(path):
 
 def declaring_process(home, sheet, log):
     env = {**os.environ, "SBF_HOME": str(home), "SBF_PASSWORD": CLI_PASSWORD}
-    command = ["wages", "declare", "--unit", "91990101MA5D000160", "--file", str(sheet), "--yes", "--json"]
+    # --again: every round declares the same file on purpose
+    command = ["wages", "declare", "--unit", "91990101MA5D000160", "--file", str(sheet), "--yes", "--again", "--json"]
     return subprocess.Popen(
         [sys.executable, "-m", "sbf_client", *command], env=env, stdout=subprocess.DEVNULL, stderr=log
     )

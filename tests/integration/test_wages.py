@@ -1,15 +1,20 @@
-"""缴费工资申报 end to end against the sandbox: checks, submission, feedback, the rules, idempotency."""
+"""缴费工资申报 end to end against the sandbox: checks (the region's 生效年月 window included), submission,
+feedback, the rules, idempotency, and the same content not declared twice by accident."""
 
 import csv
+import time
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from sbf_client.core.errors import InputError
-from sbf_client.modules.employer.services.wages import WageService
+from sbf_client.modules.employer.services.wages import DuplicateDeclaration, WageService
+from sbf_client.remote.contract.models import MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
+from sbf_client.services.context import CODES_SETTING
 from sbf_client.services.sync import SyncService, UnitDatabases
-from tests.helpers import admin, context_with_unit, server_records
+from tests.helpers import admin, context_with_unit, login, server_records
+from tests.helpers import api as client_api
 
 
 @pytest.fixture
@@ -90,7 +95,8 @@ def test_bad_rows_stop_the_whole_file_with_their_line_numbers(employer, tmp_path
     rows = [
         (ok.name, ok.id_number, "9000", "2026-12"),
         ("张冒名", other.id_number, "9000", "2026-12"),
-        (stopped.name, stopped.id_number, "9000", "2099-01"),
+        # after the stop month, within the region's wage_period_limits (2099-01 is now refused for its range)
+        (stopped.name, stopped.id_number, "9000", "2027-12"),
         ("某人", "440305199001011234", "9000", "2026-12"),
         (ok.name, ok.id_number, "9000.123", "2026-12"),
         (other.name, other.id_number, "9000", "2026/12"),
@@ -178,3 +184,218 @@ def test_feedback_waits_for_the_delay(employer, sandbox, tmp_path):
     assert waiting.status == "待反馈"
     items = service.items(unit, waiting.id)
     assert items[0]["old_wage"] is not None and Decimal(items[0]["new_wage"]) == Decimal("9000")
+
+
+def _post_declaration(sandbox, unit, session, key, **row):
+    body = {
+        "declaration_type": "日常",
+        "by": "按职工",
+        "rows": [{"key": row.pop("employee"), "new_wage": "9000.00", "effective_month": "2026-12", **row}],
+    }
+    url = f"{sandbox.url}/r/demo-zizhu/mgmt/v1/units/{unit.server_unit_id}/wage-declarations"
+    headers = {"Authorization": f"Bearer {session.token}", "Idempotency-Key": key}
+    return httpx.post(url, json=body, headers=headers, trust_env=False)
+
+
+def test_a_month_that_does_not_exist_is_refused_where_it_enters(employer, sandbox):
+    """The probe that took the server down: 2026-13 was accepted, and when it came due the feedback job raised on
+    every tick and every unit's reads answered 500. Now it never gets in."""
+    context, databases, unit, session = employer
+    (person,) = people(databases, unit, limit=1)
+    for number, month in enumerate(["2026-13", "2026-00", "0000-01", "2026-1", "12-2026"]):
+        refused = _post_declaration(
+            sandbox, unit, session, f"bad-month-{number}", employee=person.key, effective_month=month
+        )
+        assert refused.status_code == 422, (month, refused.text)
+        assert refused.json() == {
+            "code": 20202,
+            "message": "缴费工资申报数据有误：申报明细第1条的生效年月须为有效的年月，格式为YYYY-MM（如2026-12）。"
+            "请检查后重试。",
+        }
+    assert context.api().wage_declarations(unit.server_unit_id, session.token) == []
+    assert context.api().feed_info(unit.server_unit_id, "employees", session.token).count == 180
+
+
+def test_an_effective_month_outside_the_regions_limits_is_refused(employer, sandbox):
+    """生效年月 within [current month − 60, current month + 12] by the sandbox's clock (conftest.TODAY: 2026-12),
+    as the 规则文件's wage_period_limits say; 9999-12 used to come back 全部申报成功."""
+    context, databases, unit, session = employer
+    tables = context.api().code_tables().tables
+    assert tables["wage_period_limits"] == {"months_back": "60", "months_ahead": "12"}
+    (person,) = people(databases, unit, limit=1)
+    for month in ["9999-12", "2028-01", "2021-11", "1900-01"]:
+        refused = _post_declaration(
+            sandbox, unit, session, f"range-{month}", employee=person.key, effective_month=month
+        )
+        assert refused.status_code == 422
+        assert refused.json() == {
+            "code": 20202,
+            "message": f"申报明细第1条的生效年月（{month}）超出本地区允许的范围（2021-12至2027-12），"
+            "请检查后重新提交。",
+        }
+    for month in ["2021-12", "2027-12"]:  # the limits themselves are allowed
+        assert (
+            _post_declaration(
+                sandbox, unit, session, f"edge-{month}", employee=person.key, effective_month=month
+            ).status_code
+            == 202
+        )
+    statuses = {d.status for d in context.api().wage_declarations(unit.server_unit_id, session.token)}
+    assert "待反馈" not in statuses and len(statuses) >= 1
+
+
+def test_a_new_wage_must_be_decimal_text_within_the_bound(employer, sandbox):
+    _context, databases, unit, session = employer
+    (person,) = people(databases, unit, limit=1)
+    refusals = ["1e30", "1e999999", "9" * 400, "100000000.00", "0", "-5", "0.001", "9000.", " 9000", "NaN", 9000.5]
+    for number, new_wage in enumerate([*refusals, 9000, None]):
+        refused = _post_declaration(sandbox, unit, session, f"wage-{number}", employee=person.key, new_wage=new_wage)
+        assert refused.status_code == 422, new_wage
+        assert refused.json() == {
+            "code": 20202,
+            "message": "缴费工资申报数据有误：申报明细第1条的新缴费工资须为大于0、不超过99999999.99元、最多两位小数的"
+            "金额（以文本发送，如“9000.00”）。请检查后重试。",
+        }
+    accepted = _post_declaration(sandbox, unit, session, "max", employee=person.key, new_wage="99999999.99")
+    assert accepted.status_code == 202
+
+
+def test_a_declaration_id_beyond_the_database_is_a_clean_422(employer, sandbox):
+    _context, _databases, unit, session = employer
+    for declaration_id in (2**63, 2**31, 0, -1):
+        url = f"{sandbox.url}/r/demo-zizhu/mgmt/v1/units/{unit.server_unit_id}/wage-declarations/{declaration_id}"
+        refused = httpx.get(url, headers={"Authorization": f"Bearer {session.token}"}, trust_env=False)
+        assert refused.status_code == 422 and refused.json()["code"] == 10001
+        assert "申报记录编号" in refused.json()["message"]
+
+
+def test_a_declaration_that_cannot_be_processed_fails_alone(employer, sandbox):
+    """Rows that came in some other way than a request (an older sandbox, a hand-edited database) and cannot be
+    judged fail on their own, with the reason; a declaration that cannot be processed at all becomes 全部申报失败;
+    the job goes on, and every unit's reads — this unit's and another's — keep working."""
+    import sqlite3
+
+    context, databases, unit, session = employer
+    (person, other) = people(databases, unit, limit=2)
+    stamp = "2026-12-01 09:00:00"
+    with sqlite3.connect(sandbox.data_dir / "sandbox.sqlite", timeout=30) as conn:
+        declare = (
+            "INSERT INTO wage_declarations (unit_id, key, declaration_type, by, submitted_at, due_at, status, total)"
+            " VALUES (?, ?, '日常', '按职工', ?, '2026-12-01T09:00:00', '待反馈', ?) RETURNING id"
+        )
+        mixed = conn.execute(declare, (unit.server_unit_id, "hand-1", stamp, 2)).fetchone()[0]
+        orphan = conn.execute(declare, ("Z9999", "hand-2", stamp, 1)).fetchone()[0]
+        item = (
+            "INSERT INTO wage_items (declaration_id, position, record_key, item, new_wage, effective_month, status,"
+            " reason) VALUES (?, ?, ?, NULL, ?, ?, '待反馈', '')"
+        )
+        conn.execute(item, (mixed, 0, person.key, "9000.00", "2026-12"))
+        conn.execute(item, (mixed, 1, other.key, "9000.00", "2026-13"))
+        conn.execute(item, (mixed, 2, other.key, "abc", "2026-12"))
+        conn.execute(item, (orphan, 0, "Z9999-0000001", "9000.00", "2026-13"))
+    api = context.api()
+    detail = api.wage_declaration(unit.server_unit_id, session.token, mixed)  # matured before this read
+    assert detail.status == "部分申报成功"
+    assert [(i.status, i.reason) for i in detail.items] == [
+        ("成功", ""),
+        ("失败", "生效年月（2026-13）不是有效的年月"),
+        ("失败", "新缴费工资（abc）不是有效的金额"),
+    ]
+    assert [i.effective_month for i in detail.items] == ["2026-12", None, "2026-12"]
+    # The background tick fails the declaration it cannot process at all, whoever it belongs to.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with sqlite3.connect(sandbox.data_dir / "sandbox.sqlite", timeout=30) as conn:
+            (status,) = conn.execute("SELECT status FROM wage_declarations WHERE id = ?", (orphan,)).fetchone()
+            reasons = [r for (r,) in conn.execute("SELECT reason FROM wage_items WHERE declaration_id = ?", (orphan,))]
+        if status != "待反馈":
+            break
+        time.sleep(0.2)
+    assert status == "全部申报失败" and reasons == ["申报数据无法处理（NoResultFound），请核对后重新申报"]
+    log = (sandbox.data_dir / "sandbox-errors.log").read_text(encoding="utf-8")
+    assert f"wage declaration {orphan} could not be processed" in log
+    # Nothing else is touched: this unit's and another unit's reads answer.
+    assert api.feed_info(unit.server_unit_id, "employees", session.token).count == 180
+    assert len(api.wage_declarations(unit.server_unit_id, session.token)) == 1
+    other_unit = client_api(sandbox)
+    token = login(other_unit, "Z0001", "000135")
+    assert other_unit.feed_info("Z0001", "employees", token).count == 60
+    assert other_unit.wage_declarations("Z0001", token) == []
+
+
+def test_an_effective_month_outside_the_regions_window_is_refused_before_anything_is_sent(employer, tmp_path):
+    context, databases, unit, session = employer
+    (person,) = people(databases, unit, limit=1)
+    far = write_csv(
+        tmp_path / "far.csv", ["证件号码", "新缴费工资", "生效年月"], [(person.id_number, "9000", "9999-12")]
+    )
+    service = WageService(context, databases)
+    # The cached 规则文件 has no wage_period_limits table (an older cache): 60 months back, 12 ahead.
+    context.refresh_code_tables()
+    tables = context.store.setting(CODES_SETTING)
+    tables["tables"].pop(WAGE_PERIOD_TABLE, None)
+    context.store.set_setting(CODES_SETTING, tables)
+    check = service.check_file(unit, far, "日常", "按职工")
+    assert check.errors == [
+        "第2行：生效年月9999-12超出允许范围，须在2021-12至2027-12之间（当前年月2026-12之前60个月至之后12个月）"
+    ]
+    with pytest.raises(InputError, match="申报数据有误"):
+        service.declare(unit, session, check, "日常", "按职工")
+    assert service.records(unit) == []
+    tables["tables"][WAGE_PERIOD_TABLE] = {MONTHS_BACK: "1", MONTHS_AHEAD: "0"}
+    context.store.set_setting(CODES_SETTING, tables)
+    near = write_csv(
+        tmp_path / "near.csv", ["证件号码", "新缴费工资", "生效年月"], [(person.id_number, "9000", "2026-10")]
+    )
+    assert service.check_file(unit, near, "日常", "按职工").errors == [
+        "第2行：生效年月2026-10超出允许范围，须在2026-11至2026-12之间（当前年月2026-12之前1个月至之后0个月）"
+    ]
+    tables["tables"][WAGE_PERIOD_TABLE] = {MONTHS_BACK: "many", MONTHS_AHEAD: "-3"}  # not months: the defaults
+    context.store.set_setting(CODES_SETTING, tables)
+    assert service.check_file(unit, near, "日常", "按职工").ok
+
+
+def test_the_same_declaration_again_is_refused_unless_asked_for(employer, tmp_path):
+    context, databases, unit, session = employer
+    staff = people(databases, unit, limit=2)
+    rows = [(p.id_number, "9500", "2026-12") for p in staff]
+    header = ["证件号码", "新缴费工资", "生效年月"]
+    service = WageService(context, databases)
+    first = service.declare(
+        unit,
+        session,
+        service.check_file(unit, write_csv(tmp_path / "a.csv", header, rows), "日常", "按职工"),
+        "日常",
+        "按职工",
+    )
+    # The same rows in another order, from another file: the same declaration.
+    again = service.check_file(unit, write_csv(tmp_path / "b.csv", header, rows[::-1]), "日常", "按职工")
+    assert service.earlier_same(unit, again, "日常", "按职工") == first
+    with pytest.raises(DuplicateDeclaration, match=r"已于.*提交过内容相同的日常缴费工资申报") as same:
+        service.declare(unit, session, again, "日常", "按职工")
+    assert same.value.earlier.id == first.id and len(service.records(unit)) == 1
+    other_wage = service.check_file(
+        unit, write_csv(tmp_path / "c.csv", header, [(staff[0].id_number, "9600", "2026-12")]), "日常", "按职工"
+    )
+    assert service.earlier_same(unit, other_wage, "日常", "按职工") is None
+    assert service.earlier_same(unit, again, "年度", "按职工") is None  # another type
+    second = service.declare(unit, session, again, "日常", "按职工", again=True)
+    assert second.id != first.id and second.status == "待反馈"
+    # A submission a crash left open may have reached the server: it counts, and the message says so.
+    engine = databases.engine(unit)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE outbox SET state = 'unknown', status_code = NULL WHERE id = ?", (second.outbox_id,)
+        )
+        conn.exec_driver_sql("UPDATE wage_declarations SET status = '提交中' WHERE id = ?", (second.id,))
+        conn.exec_driver_sql("UPDATE outbox SET state = 'done', status_code = 422 WHERE id = ?", (first.outbox_id,))
+    with pytest.raises(DuplicateDeclaration, match="上次提交的结果尚待确认") as open_one:
+        service.declare(unit, session, again, "日常", "按职工")
+    assert open_one.value.earlier.id == second.id
+    # One the server refused declared nothing: it does not count.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE outbox SET state = 'done', status_code = 422 WHERE id = ?", (second.outbox_id,))
+    assert service.earlier_same(unit, again, "日常", "按职工") is None
+    # Confirming the same intent twice is no second declaration: the first record comes back.
+    third = service.declare(unit, session, again, "日常", "按职工", intent="draft-1")
+    assert service.declare(unit, session, again, "日常", "按职工", intent="draft-1").id == third.id

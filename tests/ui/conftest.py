@@ -24,20 +24,16 @@ def styled(qapp):
 
 
 @pytest.fixture(autouse=True)
-def keyring_in_tmp(tmp_path, monkeypatch):
-    """A file keyring in the test's folder (keyrings.alt); the product itself never falls back to files."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+def keyring_in_tmp(tmp_path):
+    """A keyring file in the test's folder (tests/keyring_backend.py), set explicitly: the product itself never
+    uses a file."""
     import keyring
     import keyring.core
-    from keyrings.alt.file import PlaintextKeyring
+
+    from tests.keyring_backend import SuiteFileKeyring
 
     previous = keyring.core._keyring_backend  # None until first used: restored as is, nothing initialised
-    backend = PlaintextKeyring()
-    # XDG_DATA_HOME is read on Linux only (Windows and macOS have their own data folders), and only while the
-    # variable is set: pin the file itself, so nothing reaches the user's real data folder.
-    backend.file_path = str(tmp_path / "xdg-data" / "python_keyring" / backend.filename)
-    keyring.set_keyring(backend)
+    keyring.set_keyring(SuiteFileKeyring(tmp_path / "keyring" / "secrets.json"))
     yield
     keyring.core._keyring_backend = previous
 

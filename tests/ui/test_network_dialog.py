@@ -111,7 +111,7 @@ def raw_settings(context) -> str:
 
 def test_the_keyring_fixture_writes_into_the_test_folder(tmp_path):
     keyring.set_password(KEYRING_SERVICE, "proxy:probe", "x")
-    assert str(keyring.get_keyring().file_path).startswith(str(tmp_path))
+    assert str(keyring.get_keyring().path).startswith(str(tmp_path))
     assert keyring.get_password(KEYRING_SERVICE, "proxy:probe") == "x"
 
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from sbf_client.core.periods import Period
-from sbf_client.modules.employer.domain.wages import Employee, check_rows, payload
+from sbf_client.modules.employer.domain.wages import Employee, MonthWindow, check_rows, payload
 
 ITEMS = {"10210": "企业职工基本养老保险费", "10212": "职工基本医疗保险费", "10213": "工伤保险费"}
 
@@ -117,3 +117,38 @@ def test_a_wage_beyond_any_real_amount_is_refused_with_its_limit():
         "第2行：新缴费工资不能超过99,999,999.99元，请核对金额",
         "第3行：新缴费工资不能超过99,999,999.99元，请核对金额",
     ]
+
+
+def test_an_effective_month_outside_the_regions_window_is_refused_naming_the_window():
+    result = check(
+        [
+            {"证件号码": "11010519491231002X", "新缴费工资": "8000", "生效年月": "9999-12"},
+            {"证件号码": "440524188001010014", "新缴费工资": "8000", "生效年月": "2021-10"},
+        ]
+    )
+    assert result.errors == [
+        "第2行：生效年月9999-12超出允许范围，须在2021-11至2027-11之间（当前年月2026-11之前60个月至之后12个月）",
+        "第3行：生效年月2021-10超出允许范围，须在2021-11至2027-11之间（当前年月2026-11之前60个月至之后12个月）",
+    ]
+    edges = check(
+        [
+            {"证件号码": "11010519491231002X", "新缴费工资": "8000", "生效年月": "2027-11"},
+            {"证件号码": "H12345678", "新缴费工资": "8000", "生效年月": "2021-11"},
+        ]
+    )
+    assert not edges.errors and [str(line.effective_month) for line in edges.lines] == ["2027-11"]
+
+
+def test_the_window_is_the_regions_own():
+    rows = [{"证件号码": "11010519491231002X", "新缴费工资": "8000", "生效年月": "2026-08"}]
+    narrow = check_rows(rows, [2], STAFF, ITEMS, "日常", "按职工", NOW, MonthWindow(back=2, ahead=0))
+    assert narrow.errors == [
+        "第2行：生效年月2026-08超出允许范围，须在2026-09至2026-11之间（当前年月2026-11之前2个月至之后0个月）"
+    ]
+    assert check_rows(rows, [2], STAFF, ITEMS, "日常", "按职工", NOW, MonthWindow(back=3, ahead=0)).ok
+    assert MonthWindow() == MonthWindow(back=60, ahead=12)  # what an older 规则文件 without the table means
+
+
+def test_the_window_stays_within_the_years_a_month_can_have():
+    assert MonthWindow(back=60, ahead=12).bounds(Period(9999, 6)) == (Period(9994, 6), Period(9999, 12))
+    assert MonthWindow(back=60, ahead=12).bounds(Period(1901, 1)) == (Period(1900, 1), Period(1902, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 
 from sbf_client.core.cli_parsing import ChineseArgumentParser, UsageError
 from sbf_client.core.errors import SbfError
@@ -12,11 +13,40 @@ from sbf_client.plugins.registry import discover
 from sbf_client.plugins.spec import load_object
 
 from . import regions, sync, units
-from .common import Cli, common_options, fail, run, unexpected
+from .common import (
+    NEW_PASSWORD_ENV,
+    PASSWORD_ENV,
+    STDIN_OPTION,
+    Cli,
+    common_options,
+    fail,
+    remember_secret,
+    run,
+    unexpected,
+)
 
 log = logging.getLogger(__name__)
 USAGE_STATUS = 2  # argparse's convention for a wrong command line
 INTERRUPTED_STATUS = 130
+# Options that once took a password (--new-password), or look as if they would: a password in the arguments is
+# in every user's process list. They are refused by name, before argparse would echo the value as an
+# unrecognized argument (or take --password for an abbreviation of --password-stdin).
+SECRET_OPTIONS = {"--new-password": ("新申报密码", NEW_PASSWORD_ENV), "--password": ("申报密码", PASSWORD_ENV)}
+
+
+def _secret_option(argv: list[str]) -> str | None:
+    """The refusal of a password given as an argument, if one is."""
+    for arg in argv:
+        if arg == "--":
+            break
+        found = SECRET_OPTIONS.get(arg.split("=", 1)[0])
+        if found:
+            what, variable = found
+            return (
+                f"{what}不能写在命令行参数中（本机其他用户可在进程列表中看到），请改用环境变量 {variable}、"
+                f"{STDIN_OPTION}（从标准输入读取）或按提示输入。查看用法：sbf-client --help"
+            )
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,8 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     # Known before parsing, so that even a wrong command line answers in the form the caller asked for.
     as_json = "--json" in argv
+    for variable in (PASSWORD_ENV, NEW_PASSWORD_ENV):  # secrets of this run whether or not a command reads them
+        remember_secret(os.environ.get(variable, ""))
     args: argparse.Namespace | None = None
     try:
+        refusal = _secret_option(argv)
+        if refusal:
+            fail(as_json, refusal)
+            return USAGE_STATUS
         args = build_parser().parse_args(argv)
         return run(Cli(args), args.handler)
     except UsageError as error:

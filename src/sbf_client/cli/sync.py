@@ -11,7 +11,7 @@ from sbf_client.core.cli_parsing import text
 if TYPE_CHECKING:
     from sbf_client.sync.progress import ProgressUpdate
 
-from .common import Cli, emit
+from .common import Cli, emit, password_options
 from .units import MAX_UNIT_TEXT
 
 
@@ -21,7 +21,7 @@ def cmd_sync(cli: Cli) -> None:
     from sbf_client.sync.progress import Progress
 
     unit = UnitService(cli.context).find(cli.args.business, cli.args.unit)
-    session = cli.login(unit)
+    session = cli.session(unit, "更新数据")
     cli.context.refresh_code_tables()
     last = [-1]
 
@@ -62,4 +62,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     sync.add_argument("--business", choices=["employer", "collector"], default="employer")
     sync.add_argument("--full", action="store_true", help="全量更新")
     sync.add_argument("--confirm-deletions", action="store_true", help="全量更新将删除大量本地记录时，确认继续")
+    password_options(sync)
     sync.set_defaults(handler=cmd_sync)

@@ -1,21 +1,27 @@
-"""``sbf-client unit add|list|passwd``: the manual's 添加单位 flow and 单位管理 on the command line."""
+"""``sbf-client unit add|list|passwd``: the manual's 添加单位 flow and 单位管理 on the command line.
+
+Passwords never come from arguments (``cli/common.py``): ``unit add`` verifies with the 申报密码 given
+(``--password-stdin`` line 1, ``SBF_PASSWORD``), else with the initial one ``--unit-no`` (or ``--initial``)
+points at, else a typed one; a new 申报密码, when the initial one must be changed, is line 2 of
+``--password-stdin``, ``SBF_NEW_PASSWORD`` or typed twice. ``unit passwd`` takes the current one and the new
+one the same way.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
 from typing import TYPE_CHECKING
 
-from sbf_client.core.cli_parsing import checked, integer, secret, text
+from sbf_client.core.cli_parsing import checked, integer, text
 from sbf_client.core.errors import InputError
 from sbf_client.core.ids import check_taxpayer_id
 from sbf_client.core.passwords import collector_initial_password, initial_password
 
 if TYPE_CHECKING:
     from sbf_client.remote.contract.models import UnitSummary
-    from sbf_client.services.units import Session, UnitService
+    from sbf_client.services.units import UnitService
 
-from .common import MAX_PASSWORD, PASSWORD_ENV, Cli, emit
+from .common import Cli, emit, password_options
 
 CONFIRM_NOTICE = (
     "根据社会保险费征管职能划转的统一要求，我省税务机关统一接收社会保险费的征收权。请确认纳税人识别号、单位名称和"
@@ -36,38 +42,25 @@ def check_unit_no(value: str) -> str:
     return unit_no
 
 
-def _choose(cli: Cli, service: UnitService, units: list[UnitSummary]) -> tuple[UnitSummary, Session | None, str | None]:
-    """选择单位: by --choice, or by --unit-no: the unit whose registrations include that 单位编号, found by
-    verifying with the 申报密码 the options point at (SBF_PASSWORD, else that 单位编号's initial one)."""
+def _choose(cli: Cli, service: UnitService, units: list[UnitSummary]) -> UnitSummary:
+    """选择单位: the only unit, or the one ``--choice`` names, or the one this machine knows to hold
+    ``--unit-no``. No password is tried on a unit to find out: each wrong one would bring that unit nearer to
+    the server's lock."""
     if len(units) == 1:
-        return units[0], None, None
+        return units[0]
     if cli.args.choice:
         if not 1 <= cli.args.choice <= len(units):
             raise InputError(f"--choice 须在1到{len(units)}之间。")
-        return units[cli.args.choice - 1], None, None
+        return units[cli.args.choice - 1]
     table = "；".join(
         f"{i} {u.name}（{u.taxpayer_id}，登记日期{u.registered_on}，{u.taxpayer_status}，{u.kind}）"
         for i, u in enumerate(units, start=1)
     )
     if cli.args.unit_no:
-        from sbf_client.remote.contract import errors as codes
-        from sbf_client.remote.errors import ApiError
-
-        password = _password(cli, units[0].taxpayer_id)
-        for unit in units:
-            try:
-                session = service.verify(unit.unit_id, password)
-            except ApiError as error:
-                if error.code != codes.WRONG_PASSWORD:
-                    raise
-                continue
-            # Two units may share a 申报密码 (a changed one, or a 代收单位's initial one): the 单位编号 decides.
-            if cli.args.unit_no in {r.unit_no for r in service.registration(session).registrations}:
-                return unit, session, password
-        raise InputError(
-            f"该纳税人识别号下没有申报密码相符且单位编号为{cli.args.unit_no}的单位。请核对单位编号和申报密码，"
-            f"或用 --choice 序号选择单位：{table}"
-        )
+        try:
+            return service.unit_numbered(cli.args.business, units, cli.args.unit_no)
+        except InputError as unknown:
+            raise InputError(f"{unknown.message}请用 --choice 序号选择单位：{table}") from None
     raise InputError(
         "您输入的纳税人识别号对应多家单位，请选择本次需要办理社保业务的单位（--choice 序号，或 --unit-no 单位编号）："
         + table
@@ -75,8 +68,9 @@ def _choose(cli: Cli, service: UnitService, units: list[UnitSummary]) -> tuple[U
 
 
 def _password(cli: Cli, taxpayer_id: str) -> str:
-    """The 申报密码 to verify with: SBF_PASSWORD or a prompt, else the initial one the options point at."""
-    if os.environ.get(PASSWORD_ENV):
+    """The 申报密码 to verify with: one given (standard input, SBF_PASSWORD), else the initial one the
+    options point at, else one typed at the prompt."""
+    if cli.has_password():
         return cli.password()
     if cli.args.unit_no:
         return initial_password(cli.args.unit_no)
@@ -86,29 +80,41 @@ def _password(cli: Cli, taxpayer_id: str) -> str:
 
 
 def cmd_add(cli: Cli) -> None:
+    """lookup → 选择单位 → verify → 参保登记信息 shown → confirmation → the initial password changed → saved:
+    a refusal anywhere before the confirmation leaves the server as it was."""
     from sbf_client.services.units import UnitService
 
     service = UnitService(cli.context)
     taxpayer_id = check_taxpayer_id(cli.args.taxpayer_id)
-    summary, session, password = _choose(cli, service, service.lookup(taxpayer_id, cli.args.business))
-    if session is None or password is None:
-        password = _password(cli, taxpayer_id)
-        session = service.verify(summary.unit_id, password)
-    changed = False
-    if session.must_change_password:
-        cli.note("首次使用初始申报密码，须修改申报密码。")
-        new, again = cli.new_password(cli.args.new_password)
-        info = service.registration(session)
-        service.change_password(session, password, new, again, [r.unit_no for r in info.registrations])
-        changed = True
-        cli.note("修改成功")
+    summary = _choose(cli, service, service.lookup(taxpayer_id, cli.args.business))
+    password = _password(cli, taxpayer_id)
+    session = service.verify(summary.unit_id, password)
     info = service.registration(session)
+    unit_nos = [r.unit_no for r in info.registrations]
+    if cli.args.unit_no and cli.args.unit_no not in unit_nos:
+        raise InputError(
+            f"单位【{info.name}】的参保登记信息中没有单位编号{cli.args.unit_no}（为{'、'.join(unit_nos)}），"
+            "未添加。请核对单位编号，或用 --choice 选择其他单位。"
+        )
+    new_password = None
+    if session.must_change_password:
+        cli.note("首次使用初始申报密码，须修改申报密码（确认参保登记信息后修改）。")
+        new_password = cli.new_password()
+        service.check_new_password(password, *new_password, unit_nos)
     cli.note(f"确认参保登记信息\n{CONFIRM_NOTICE}\n纳税人识别号：{info.taxpayer_id}（{info.name}）")
     for r in info.registrations:
         cli.note(f"  单位编号 {r.unit_no}  社保经办机构 {r.agency}  主管税务机关 {r.tax_authority}")
     cli.note(WRONG_NOTICE)
-    confirmed = cli.confirm("我已确认无误？", cli.args.yes)
-    local = service.save(cli.args.business, summary, info, confirmed)
+    if not cli.confirm("我已确认无误？", cli.args.yes):
+        raise InputError(
+            "参保登记信息未确认（我已确认无误），单位未添加，申报密码未修改。核对无误后请加 --yes 重新运行，"
+            "或在终端中运行以便确认。"
+        )
+    local = service.finish_adding(
+        cli.args.business, summary, session, info, password=password, confirmed=True, new_password=new_password
+    )
+    if new_password is not None:
+        cli.note("修改成功")
     emit(
         cli,
         {
@@ -121,7 +127,7 @@ def cmd_add(cli: Cli) -> None:
                 "module": local.module,
             },
             "registrations": [r.model_dump() for r in info.registrations],
-            "password_changed": changed,
+            "password_changed": new_password is not None,
         },
         f"单位【{local.name}】添加成功。",
     )
@@ -150,14 +156,19 @@ def cmd_list(cli: Cli) -> None:
 
 
 def cmd_passwd(cli: Cli) -> None:
+    """修改申报密码 of a unit of this machine: the new password is checked before anything is sent, the old
+    one through the same login as every command; the offline verifier follows the change."""
     from sbf_client.services.units import UnitService
 
     service = UnitService(cli.context)
     unit = service.find(cli.args.business, cli.args.unit)
     old = cli.password("原申报密码：")
-    session = service.verify(unit.server_unit_id, old)
-    new, again = cli.new_password(cli.args.new_password)
-    service.change_password(session, old, new, again, [r.unit_no for r in cli.context.store.registrations(unit.id)])
+    new, again = cli.new_password()
+    unit_nos = [r.unit_no for r in cli.context.store.registrations(unit.id)]
+    service.check_new_password(old, new, again, unit_nos)
+    session = cli.login(unit, server="修改申报密码", initial_ok=True).session
+    assert session is not None  # offline is refused when a server is needed
+    service.change_password(session, old, new, again, unit_nos)
     emit(cli, {"unit": unit.taxpayer_id}, "修改成功")
 
 
@@ -179,12 +190,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.add_argument(
         "--unit-no",
         type=checked(check_unit_no),
-        help="单位编号：初始申报密码取其后6位（不足6位末尾补0），多家单位时据此选择",
+        help="单位编号：初始申报密码取其后6位（不足6位末尾补0）；多家单位时，按本机已添加单位的参保登记信息据此选择"
+        "（不在其他单位上试密码），无法确定时请用 --choice",
     )
     add.add_argument("--choice", type=integer("序号", 1, 999), help="一个纳税人识别号对应多家单位时，选择单位的序号")
     add.add_argument("--initial", action="store_true", help="代收单位：使用初始申报密码（纳税人识别号后6位）")
-    add.add_argument("--new-password", type=secret("新申报密码", MAX_PASSWORD), help="首次使用时须修改的新申报密码")
-    add.add_argument("--yes", action="store_true", help="参保登记信息已确认无误")
+    add.add_argument("--yes", action="store_true", help="参保登记信息已确认无误（否则在终端中询问）")
+    password_options(add, new=True)
     add.set_defaults(handler=cmd_add)
 
     listing = sub.add_parser("list", help="单位列表", parents=[common])
@@ -197,5 +209,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     passwd = sub.add_parser("passwd", help="修改申报密码", parents=[common])
     business(passwd)
     passwd.add_argument("--unit", required=True, type=text("单位", MAX_UNIT_TEXT), help="纳税人识别号或纳税人名称")
-    passwd.add_argument("--new-password", type=secret("新申报密码", MAX_PASSWORD), help="新申报密码")
+    password_options(passwd, new=True)
     passwd.set_defaults(handler=cmd_passwd)

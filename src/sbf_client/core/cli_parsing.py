@@ -70,6 +70,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     so that the program reports it in its own way (one line, or one JSON object)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No abbreviations: `--pass` must not quietly mean `--password-stdin`, nor an unknown option be guessed.
+        kwargs.setdefault("allow_abbrev", False)
         with _in_chinese():
             super().__init__(*args, **kwargs)
 
@@ -109,19 +111,6 @@ def text(what: str, max_length: int, *, may_be_empty: bool = False) -> Callable[
             raise argparse.ArgumentTypeError(f"{what}最多{max_length}个字符，现为{len(value)}个")
         if not value.isprintable():
             raise argparse.ArgumentTypeError(f"{what}含有不可见的控制字符，请重新输入")
-        return value
-
-    return parse
-
-
-def secret(what: str, max_length: int) -> Callable[[str], str]:
-    """A password as typed (spaces are kept: they are the password's own); its rules are checked later."""
-
-    def parse(value: str) -> str:
-        if not value:
-            raise argparse.ArgumentTypeError(f"{what}不能为空")
-        if len(value) > max_length:
-            raise argparse.ArgumentTypeError(f"{what}最多{max_length}位，现为{len(value)}位")
         return value
 
     return parse

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 INITIAL_LENGTH = 6
 MIN_LENGTH = 6
-MAX_LENGTH = 20
+MAX_LENGTH = 20  # of a new 申报密码 set in this client
+MAX_STORED_LENGTH = 64  # of any 申报密码 a server may hold (set elsewhere, under older rules)
 
 
 def initial_password(unit_no: str) -> str:

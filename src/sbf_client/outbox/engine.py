@@ -6,6 +6,10 @@ answer is stored, whether it accepted or refused). A timeout or a dropped answer
 ``unknown``: it is resolved by asking the server about the key, and only a key the server never saw is
 sent again — with the same key. Rows left ``sending``/``unknown`` by a crash are reconciled at the next
 start. Confirming the same intent twice (a double click) gives back the first row.
+
+The module's own record of a submission is written with the outbox row (``confirm(also=…)``) and given the
+final answer in the same transaction that stores it (``Outbox(settle=…)``): a crash between the two can never
+leave an answered submission whose record does not know it.
 """
 
 from __future__ import annotations
@@ -73,12 +77,14 @@ class Answer:
 
 Send = Callable[[str, dict[str, Any]], Answer]  # (key, payload) → the server's answer
 Lookup = Callable[[str], Answer | None]  # key → the answer the server stored, None if it never saw the key
+Settle = Callable[[Connection, Entry], None]  # carries a final answer into the module's rows, in the same transaction
 
 
 class Outbox:
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, settle: Settle | None = None) -> None:
         self.engine = engine
         self.clock = clock
+        self.settle = settle
 
     def _now(self) -> str:
         return format_timestamp(self.clock.now())
@@ -95,7 +101,7 @@ class Outbox:
         with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
             existing = conn.execute(select(outbox).where(outbox.c.intent == intent)).first()
             if existing is not None:
-                return _entry(existing)
+                return entry_of(existing)
             entry_id = conn.execute(
                 insert(outbox).values(
                     kind=kind,
@@ -108,21 +114,21 @@ class Outbox:
                     updated_at=now,
                 )
             ).inserted_primary_key[0]
-            entry = _entry(conn.execute(select(outbox).where(outbox.c.id == entry_id)).one())
+            entry = entry_of(conn.execute(select(outbox).where(outbox.c.id == entry_id)).one())
             if also is not None:
                 also(conn, entry)
         return entry
 
     def get(self, entry_id: int) -> Entry:
         with self.engine.connect() as conn:
-            return _entry(conn.execute(select(outbox).where(outbox.c.id == entry_id)).one())
+            return entry_of(conn.execute(select(outbox).where(outbox.c.id == entry_id)).one())
 
     def open_entries(self, kind: str | None = None) -> list[Entry]:
         query = select(outbox).where(outbox.c.state.in_(OPEN_STATES)).order_by(outbox.c.id)
         if kind:
             query = query.where(outbox.c.kind == kind)
         with self.engine.connect() as conn:
-            return [_entry(row) for row in conn.execute(query)]
+            return [entry_of(row) for row in conn.execute(query)]
 
     def _set(self, entry: Entry, **values: Any) -> Entry:
         with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
@@ -130,9 +136,23 @@ class Outbox:
         return self.get(entry.id)
 
     def _done(self, entry: Entry, answer: Answer) -> Entry:
-        return self._set(
-            entry, state=DONE, status_code=answer.status_code, response=orjson.dumps(answer.body).decode(), error=None
-        )
+        """Store the final answer and, in the same transaction, let the module carry it into its own rows."""
+        with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id == entry.id)
+                .values(
+                    state=DONE,
+                    status_code=answer.status_code,
+                    response=orjson.dumps(answer.body).decode(),
+                    error=None,
+                    updated_at=self._now(),
+                )
+            )
+            done = entry_of(conn.execute(select(outbox).where(outbox.c.id == entry.id)).one())
+            if self.settle is not None:
+                self.settle(conn, done)
+        return done
 
     def deliver(self, entry: Entry, send: Send, lookup: Lookup) -> Entry:
         """Send an entry (or settle an unknown one) until the server's answer is known, if it can be now.
@@ -179,7 +199,8 @@ class Outbox:
         return settled
 
 
-def _entry(row) -> Entry:  # type: ignore[no-untyped-def]
+def entry_of(row) -> Entry:  # type: ignore[no-untyped-def]
+    """The ``Entry`` of an ``outbox`` row (selected with all its columns)."""
     return Entry(
         id=row.id,
         kind=row.kind,

@@ -70,9 +70,9 @@ class ClientContext:
     def choose_region(
         self, entry: RegionEntry, mgmt_url: str | None = None, coll_url: str | None = None
     ) -> RegionChoice:
-        """Record the region (once: M778); URLs given here override the list's (or the embedded sandbox)."""
-        if bool(mgmt_url) != bool(coll_url):
-            raise InputError("管理子系统地址和征收子系统地址须同时填写。")
+        """Record the region (once: M778). Addresses given here override the list's (or the embedded sandbox);
+        they are checked, and both servers asked, before anything is saved."""
+        mgmt_url, coll_url = self._checked_addresses(mgmt_url, coll_url)
         choice = RegionChoice(
             region_id=entry.id,
             name=entry.name,
@@ -84,6 +84,37 @@ class ClientContext:
         )
         self.store.choose_region(choice)
         return choice
+
+    def set_region_addresses(self, mgmt_url: str, coll_url: str) -> RegionChoice:
+        """Correct the chosen region's server addresses, after both servers answered at the new ones."""
+        self.region()  # a region must be chosen first
+        mgmt_url, coll_url = self._checked_addresses(mgmt_url, coll_url)
+        choice = self.store.set_region_addresses(mgmt_url, coll_url)
+        self.reset_api()
+        return choice
+
+    def _checked_addresses(self, mgmt_url: str | None, coll_url: str | None) -> tuple[str | None, str | None]:
+        """Both or neither; each of a proper form; and both servers answering a ping (through the proxy)."""
+        from sbf_client.remote.api import RemoteApi
+        from sbf_client.remote.http import Endpoints, HttpClient, RetryPolicy
+
+        from .regions import check_server_url
+
+        if not mgmt_url and not coll_url:
+            return None, None
+        if not (mgmt_url and coll_url):
+            raise InputError("管理子系统地址和征收子系统地址须同时填写。")
+        mgmt_url = check_server_url(mgmt_url, "管理子系统地址").rstrip("/")
+        coll_url = check_server_url(coll_url, "征收子系统地址").rstrip("/")
+        remote = RemoteApi(HttpClient(Endpoints(mgmt_url, coll_url), proxy=self.proxy(), retry=RetryPolicy(attempts=2)))
+        try:
+            remote.ping_mgmt()
+            remote.ping_coll()
+        except SbfError as error:
+            raise InputError(f"{error.message} 地址未保存，请核对管理子系统和征收子系统地址后重试。") from error
+        finally:
+            remote.close()
+        return mgmt_url, coll_url
 
     def endpoints(self) -> Endpoints:
         from sbf_client.remote.http import Endpoints

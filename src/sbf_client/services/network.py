@@ -7,30 +7,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import keyring
-import keyring.backend
-import keyring.backends.chainer
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
-
-from sbf_client.core.errors import InputError, SbfError
+from sbf_client import logs
+from sbf_client.core.errors import InputError
 from sbf_client.remote.api import RemoteApi
 from sbf_client.remote.http import Endpoints, HttpClient, RetryPolicy, Timeouts
 from sbf_client.remote.proxy import ProxySettings
 from sbf_client.store.app_store import AppStore
 
+from . import secret_store
+
 log = logging.getLogger(__name__)
 
 PROXY_SETTING = "network.proxy"
-KEYRING_SERVICE = "sbf-client"
-NO_KEYRING = (
-    "系统凭据管理器不可用，无法{action}代理密码。请启用系统的凭据管理器（钥匙串）后重试，或使用无需密码的代理服务器。"
-)
-
-
-class KeyringUnavailableError(SbfError):
-    """No usable OS credential store: the proxy password is never written anywhere else instead."""
+KEYRING_SERVICE = secret_store.SERVICE
+SECRET_NAME, OTHERWISE = "代理密码", "，或使用无需密码的代理服务器"
 
 
 def keyring_user(username: str) -> str:
@@ -45,7 +35,8 @@ def load_proxy(store: AppStore) -> ProxySettings:
         return ProxySettings()
     username = str(saved.get("username", ""))
     # A proxy without a user name takes no password: the keyring is not needed (nor asked) then.
-    password = _read_password(username) if username else ""
+    password = secret_store.read(keyring_user(username), SECRET_NAME, OTHERWISE) if username else ""
+    logs.remember_secret(password)
     return ProxySettings(kind, str(saved.get("host", "")), int(saved.get("port", 0) or 0), username, password)
 
 
@@ -59,12 +50,13 @@ def save_proxy(store: AppStore, settings: ProxySettings) -> None:
         settings = ProxySettings()
     previous: dict[str, Any] = store.setting(PROXY_SETTING) or {}
     old_user = str(previous.get("username", "")) if previous.get("kind") in ("http", "socks5") else ""
+    logs.remember_secret(settings.password)
     if settings.password:
-        _write_password(settings.username, settings.password)
+        secret_store.write(keyring_user(settings.username), settings.password, SECRET_NAME, OTHERWISE)
     elif settings.username:
-        _delete_password(settings.username)
+        secret_store.delete(keyring_user(settings.username))
     if old_user and old_user != settings.username:
-        _delete_password(old_user)
+        secret_store.delete(keyring_user(old_user))
     value: dict[str, Any] = {"kind": settings.kind}
     if not settings.is_direct:
         value.update(host=settings.host.strip(), port=settings.port, username=settings.username)
@@ -97,47 +89,3 @@ def test_connection(settings: ProxySettings, endpoints: Endpoints, timeout: floa
 
 # A function named test_* in an imported module would otherwise be collected by pytest.
 test_connection.__test__ = False  # type: ignore[attr-defined]
-
-
-# ---------------------------------------------------------------------------- keyring
-
-
-def _backend() -> keyring.backend.KeyringBackend:
-    backend = keyring.get_keyring()
-    # These accept nothing or drop it silently: either way the password would be lost without a word.
-    if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
-        raise keyring.errors.NoKeyringError(type(backend).__name__)
-    if isinstance(backend, keyring.backends.chainer.ChainerBackend) and not backend.backends:
-        raise keyring.errors.NoKeyringError("empty chainer")
-    return backend
-
-
-def _read_password(username: str) -> str:
-    try:
-        return _backend().get_password(KEYRING_SERVICE, keyring_user(username)) or ""
-    except keyring.errors.KeyringError as exc:
-        log.warning("keyring unavailable while reading the proxy password: %s", type(exc).__name__)
-        raise KeyringUnavailableError(NO_KEYRING.format(action="读取")) from exc
-
-
-def _write_password(username: str, password: str) -> None:
-    try:
-        backend = _backend()
-        backend.set_password(KEYRING_SERVICE, keyring_user(username), password)
-        stored = backend.get_password(KEYRING_SERVICE, keyring_user(username))
-    except keyring.errors.KeyringError as exc:
-        log.warning("keyring unavailable while saving the proxy password: %s", type(exc).__name__)
-        raise KeyringUnavailableError(NO_KEYRING.format(action="保存")) from exc
-    if stored != password:
-        log.warning("the keyring did not keep the proxy password")
-        raise KeyringUnavailableError(NO_KEYRING.format(action="保存"))
-
-
-def _delete_password(username: str) -> None:
-    try:
-        _backend().delete_password(KEYRING_SERVICE, keyring_user(username))
-    except keyring.errors.PasswordDeleteError:
-        pass  # nothing was stored for this user
-    except keyring.errors.KeyringError as exc:
-        # Without a keyring there is no stored password to remove; the settings may still change.
-        log.warning("keyring unavailable while removing a proxy password: %s", type(exc).__name__)

@@ -54,7 +54,7 @@ def find_region(name_or_id: str) -> RegionEntry:
 def check_server_url(value: str, what: str = "服务器地址") -> str:
     """A 管理子系统/征收子系统 address as typed: http or https, a host, at most 2,000 characters, no spaces.
 
-    Only its form is checked here; whether a server answers there is learned on first use.
+    Only its form is checked here; ``ClientContext`` also asks the server before saving it.
     """
     url = (value or "").strip()
     example = "例如 https://sbf.example.gov.cn"

@@ -104,6 +104,16 @@ class AppStore:
                 )
             )
 
+    def set_region_addresses(self, mgmt_url: str | None, coll_url: str | None) -> RegionChoice:
+        """Correct the chosen region's server addresses (the region itself stays chosen)."""
+        with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
+            changed = conn.execute(update(t.region).values(mgmt_url=mgmt_url, coll_url=coll_url)).rowcount
+        if not changed:
+            raise NotFoundError("尚未选择地区，请先选择地区。")
+        region = self.region()
+        assert region is not None
+        return region
+
     # ---------------------------------------------------------------- units
 
     def units(self, module: str, keyword: str = "") -> list[LocalUnit]:

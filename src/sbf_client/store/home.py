@@ -13,6 +13,15 @@ from sbf_client.core.errors import InputError
 
 APP_NAME = "sbf-client"
 APP_AUTHOR = "sbf"
+PRIVATE_FOLDER = 0o700
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700
+
+
+def keep_files_private() -> None:
+    """Everything this process creates from now on is readable by its user alone (POSIX; Windows keeps a
+    user's profile folder private by its ACLs already). Set once, at the program's start."""
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
 
 
 @dataclass(frozen=True)
@@ -43,9 +52,12 @@ class DataHome:
         return self.root / "backups"
 
     def ensure(self) -> DataHome:
+        """Create the folders, readable by this user alone (POSIX): they hold ID numbers, wages, accounts."""
         for folder in (self.root, self.units_dir, self.logs_dir):
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+                if os.name == "posix":
+                    folder.chmod(PRIVATE_FOLDER)  # also a folder made by an earlier version
             except OSError as error:
                 raise InputError(
                     f"无法创建数据目录中的文件夹 {folder}（{error.strerror or type(error).__name__}）。"

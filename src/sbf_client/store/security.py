@@ -1,21 +1,42 @@
-"""Offline password verifiers and login failure counters in the app database.
+"""Offline password verifiers and login failure counters in the app database, and how long the counters
+make the next try wait.
 
-A verifier is an Argon2id hash of the last 申报密码 the server accepted for a unit on this machine, so the
-cached data can be opened offline with the same password; it is not the password and cannot be turned
-back into it.
+A verifier is an Argon2id hash of the last 申报密码 the server accepted (or the unit was given) on this
+machine, so the cached data can be opened offline with that password; it is not the password and cannot be
+turned back into it.
+
+The counters belong to units on this machine (``units.id``); every check of a 申报密码 of such a unit — a
+login, offline or online, or adding it again — counts against the same row, so no path guesses faster than
+another. After five wrong passwords in a row each try waits 5 s, 10 s, 20 s… up to 15 minutes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, insert, select, update
 
+from sbf_client.core.clock import CHINA_TZ
+
 from . import app_schema as t
 
 _HASHER = PasswordHasher()
+FREE_ATTEMPTS = 5
+FIRST_DELAY_SECONDS = 5
+MAX_DELAY_SECONDS = 15 * 60
+_STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def delay_after(failures: int) -> int:
+    """Seconds to wait after ``failures`` wrong passwords in a row: none for the first five, then 5 s, 10 s,
+    20 s… up to 15 minutes."""
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS))
 
 
 @dataclass(frozen=True)
@@ -23,10 +44,26 @@ class Failures:
     count: int
     last_at: str | None
 
+    def wait_seconds(self, now: datetime) -> int:
+        """How long from ``now`` until the next try may be made (0: at once)."""
+        if self.last_at is None:
+            return 0
+        delay = delay_after(self.count)
+        last = datetime.strptime(self.last_at, _STAMP).replace(tzinfo=CHINA_TZ)
+        ready = last + timedelta(seconds=delay)
+        # never longer than the delay itself: a failure stamped "later" than now (the clock was set back) must
+        # not lock anyone out, and below five failures there is no wait at all
+        return min(delay, max(0, int((ready - now).total_seconds() + 0.999)))
+
 
 class SecurityStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    def local_units(self, server_unit_id: str) -> list[int]:
+        """The units of this machine that are this server unit (one, or none before it is added)."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(t.units.c.id).where(t.units.c.server_unit_id == server_unit_id)).scalars())
 
     def remember_password(self, unit_id: int, password: str, when: str) -> None:
         verifier = _HASHER.hash(password)
@@ -61,17 +98,28 @@ class SecurityStore:
         return Failures(row.failures, row.last_failure_at) if row else Failures(0, None)
 
     def record_failure(self, unit_id: int, when: str) -> int:
+        """One more wrong password in a row; returns the new count."""
+        return self._count(unit_id, when, lambda count: count + 1)
+
+    def record_lock(self, unit_id: int, when: str) -> int:
+        """The server refused to check a password: the unit is locked after wrong passwords in a row, here or
+        on another machine. That try was no wrong password, so it adds none; but the next try waits at least
+        as long as after ``FREE_ATTEMPTS`` wrong ones here. Returns the new count."""
+        return self._count(unit_id, when, lambda count: max(count, FREE_ATTEMPTS))
+
+    def _count(self, unit_id: int, when: str, counted: Callable[[int], int]) -> int:
         with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
             row = conn.execute(select(t.login_failures).where(t.login_failures.c.unit_id == unit_id)).first()
+            count = counted(0 if row is None else row.failures)
             if row is None:
-                conn.execute(insert(t.login_failures).values(unit_id=unit_id, failures=1, last_failure_at=when))
-                return 1
-            conn.execute(
-                update(t.login_failures)
-                .where(t.login_failures.c.unit_id == unit_id)
-                .values(failures=row.failures + 1, last_failure_at=when)
-            )
-            return row.failures + 1
+                conn.execute(insert(t.login_failures).values(unit_id=unit_id, failures=count, last_failure_at=when))
+            else:
+                conn.execute(
+                    update(t.login_failures)
+                    .where(t.login_failures.c.unit_id == unit_id)
+                    .values(failures=count, last_failure_at=when)
+                )
+            return count
 
     def clear_failures(self, unit_id: int) -> None:
         with self.engine.begin() as conn:

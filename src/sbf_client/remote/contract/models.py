@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+# A validation error of this type carries a Chinese message for the user; the sandbox passes it on as it is.
+CHINESE_ERROR = "sbf_chinese"
+
+MAX_INT64 = 2**63 - 1  # SQLite's integers (and PostgreSQL's BIGINT): a larger number never reaches a query
+MAX_INT32 = 2**31 - 1  # the sandbox's INTEGER keys on PostgreSQL
 
 
 def _no_float(value: Any) -> Any:
@@ -16,13 +24,48 @@ def _no_float(value: Any) -> Any:
 
 
 Money = Annotated[Decimal, BeforeValidator(_no_float)]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
+# A real month that ``core.periods.Period`` can hold (1900-01 … 9999-12): 2026-13 or 0000-01 are refused where
+# they enter, not later by a rule (or a background job) that parses them.
+MONTH_PATTERN = r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 Business = Literal["employer", "collector"]
 Mode = Literal["税务自主模式", "税务代征模式"]
 
+# 新缴费工资: the client's domain rule (modules/employer/domain/wages.py MAX_WAGE) has the same bound.
+MAX_WAGE = Decimal("99999999.99")
+WAGE_RULE = "新缴费工资须为大于0、不超过99999999.99元、最多两位小数的金额（以文本发送，如“9000.00”）"
+# Positive decimal text of at most 8 + 2 digits, so the OpenAPI document says the whole rule (0 and 0.00 too).
+_WAGE_TEXT = re.compile(r"^([1-9][0-9]{0,7}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$")
+
+
+def _wage(value: Any) -> Decimal:
+    """Decimal text (or a Decimal, from the client's own code) within the bound, checked before any arithmetic:
+    "1e999999" or 400 digits never become a number that overflows a rule."""
+    if isinstance(value, str) and _WAGE_TEXT.fullmatch(value):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal) and value.is_finite() and abs(value) <= MAX_WAGE:
+        amount = value
+    else:
+        raise PydanticCustomError(CHINESE_ERROR, WAGE_RULE)
+    if not (0 < amount <= MAX_WAGE and amount == amount.quantize(Decimal("0.01"))):
+        raise PydanticCustomError(CHINESE_ERROR, WAGE_RULE)
+    return amount
+
+
+WageAmount = Annotated[
+    Decimal,
+    BeforeValidator(_wage),
+    WithJsonSchema({"type": "string", "pattern": _WAGE_TEXT.pattern, "description": WAGE_RULE}),
+]
+# Keys the server hands out (record keys, Idempotency-Keys: the client's are uuid4 hex): no control characters,
+# nothing a database refuses (PostgreSQL refuses NUL in text).
+RECORD_KEY_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
+SUBMISSION_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
+
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # A refused value is never quoted in the error: it may be a password or an ID number, and errors get logged.
+    model_config = ConfigDict(frozen=True, extra="ignore", hide_input_in_errors=True)
 
 
 # ---------------------------------------------------------------- common
@@ -39,8 +82,15 @@ class ServerInfo(Model):
     version: str
 
 
+# 规则文件 table of the 生效年月 a 缴费工资申报 may name, in months around the current one: both the 管理子系统
+# and the client refuse others (a 9999-12 would otherwise come back 全部申报成功).
+WAGE_PERIOD_TABLE = "wage_period_limits"
+MONTHS_BACK, MONTHS_AHEAD = "months_back", "months_ahead"
+
+
 class CodeTables(Model):
-    """规则文件: code → name tables (证件类型, 征收项目, 品目, 子目, 特殊类别, 状态, 社保经办机构…)."""
+    """规则文件: code → name tables (证件类型, 征收项目, 品目, 子目, 特殊类别, 状态, 社保经办机构…), and the region's
+    limits (``wage_period_limits``: ``months_back`` / ``months_ahead``)."""
 
     version: str
     tables: dict[str, dict[str, str]]
@@ -63,7 +113,7 @@ class Notices(Model):
 
 
 class TaxpayerLookupRequest(Model):
-    taxpayer_id: str = Field(min_length=1, max_length=20)
+    taxpayer_id: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+$")
     business: Business
 
 
@@ -227,11 +277,13 @@ DeclareBy = Literal["按职工", "按险种"]
 
 
 class WageRow(Model):
-    """One row of a 缴费工资申报: an employee (by record key), optionally one 险种, the new wage."""
+    """One row of a 缴费工资申报: an employee (by record key), optionally one 险种, the new wage. The 生效年月 is
+    also checked against the region's ``wage_period_limits`` (by the 管理子系统 and the client), which depend on
+    today and so are no part of the model."""
 
-    key: str
-    item: str | None = None  # 征收项目 code, 按险种 only
-    new_wage: Money
+    key: str = Field(pattern=RECORD_KEY_PATTERN)
+    item: str | None = Field(default=None, pattern=r"^[0-9]{5}$")  # 征收项目 code, 按险种 only
+    new_wage: WageAmount
     effective_month: Month | None = None  # 生效年月, 日常 only
 
 
@@ -304,7 +356,16 @@ class MutateResult(Model):
 class CompactRequest(Model):
     """Purge tombstones at or below ``up_to_seq`` (default: all of them)."""
 
-    up_to_seq: int | None = None
+    up_to_seq: int | None = Field(default=None, ge=0, le=MAX_INT64)
+
+
+class CompactResult(Model):
+    horizon_seq: int
+
+
+class RekeyResult(Model):
+    epoch: str
+    last_seq: int
 
 
 class SandboxSettings(Model):
@@ -315,6 +376,9 @@ class FaultSettings(Model):
     latency_ms: int = Field(default=0, ge=0, le=60_000)
     error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     drop_rate: float = Field(default=0.0, ge=0.0, le=1.0)  # answer dropped after the work is committed
-    drop_next: int = Field(default=0, ge=0)  # drop exactly the next N matching responses
-    path_prefix: str = ""  # only requests whose path starts with this (after the region root)
-    methods: list[str] = Field(default_factory=list)  # empty: every method
+    drop_next: int = Field(default=0, ge=0, le=1_000_000)  # drop exactly the next N matching responses
+    # only requests whose path starts with this (after the region root)
+    path_prefix: str = Field(default="", max_length=256)
+    methods: list[Literal["GET", "POST", "PUT", "DELETE", "PATCH"]] = Field(  # empty: every method
+        default_factory=list, max_length=5
+    )

@@ -315,8 +315,9 @@ class ShellController(QObject):
     def _registration_confirmed(self) -> None:
         adding = self.adding
         assert adding is not None and adding.summary is not None and adding.info is not None
-        unit = _units().UnitService(self.context).save(adding.module, adding.summary, adding.info, confirmed=True)  # type: ignore[arg-type]
-        _login().LoginService(self.context).remember(unit, adding.password)
+        service = _units().UnitService(self.context)
+        # the password it was verified with (or changed to) becomes its offline verifier
+        unit = service.save(adding.module, adding.summary, adding.info, confirmed=True, password=adding.password)  # type: ignore[arg-type]
         self.adding = None
         self.show_units(unit.module)
         inform(self.frame, f"单位【{unit.name}】添加成功，可点击【登录】进入系统。")
@@ -360,8 +361,7 @@ class ShellController(QObject):
         assert session is not None
         registrations = [r.unit_no for r in self.context.store.registrations(result.unit.id)]
 
-        def changed(_r: None) -> None:
-            _login().LoginService(self.context).remember(result.unit, new)
+        def changed(_r: None) -> None:  # change_password also made the new password the offline verifier's
             inform(self.frame, "修改成功")
             renewed = _units().Session(session.unit_id, session.token, False, session.summary)
             self.update_data(_login().LoginResult(result.unit, renewed))

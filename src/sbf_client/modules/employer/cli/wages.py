@@ -1,4 +1,11 @@
-"""``sbf-client wages declare|feedback|records``: 缴费工资申报 from a file, 获取反馈, 缴费工资申报记录."""
+"""``sbf-client wages declare|feedback|detail``: 缴费工资申报 from a file, 获取反馈 with the 缴费工资申报记录, and
+one record's 申报明细.
+
+Every command logs in first (the 申报密码 as ``cli/common.py`` takes it): ``declare`` and ``feedback`` need the
+server and say so when it cannot be reached; ``detail`` reads the cache and, without the network, opens it
+with the offline verifier. ``declare`` refuses content declared before unless ``--again`` (or a yes typed at
+the terminal).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sbf_client.cli.common import MAX_PATH, Cli, emit
+from sbf_client.cli.common import MAX_PATH, Cli, emit, password_options
 from sbf_client.cli.units import MAX_UNIT_TEXT
 from sbf_client.core.cli_parsing import integer, number, text
 from sbf_client.core.errors import InputError
@@ -28,9 +35,11 @@ def _open(cli: Cli):  # type: ignore[no-untyped-def]
 def cmd_declare(cli: Cli) -> None:
     from sbf_client.documents.tabular import check_table_path
 
+    from ..services.wages import DuplicateDeclaration
+
     path = check_table_path(Path(cli.args.file))  # a wrong path is said before the password is asked for
     unit, service = _open(cli)
-    session = cli.login(unit)
+    session = cli.session(unit, "缴费工资申报")
     check = service.check_file(unit, path, cli.args.type, cli.args.by)
     if check.errors:
         more = f"；另有{len(check.errors) - SHOWN_ERRORS}处" if len(check.errors) > SHOWN_ERRORS else ""
@@ -43,9 +52,17 @@ def cmd_declare(cli: Cli) -> None:
         cli.note(f"提示：{warning}")
     if check.filtered:
         cli.note(f"已自动过滤 {check.filtered} 行税务代征险种的数据。")
+    earlier = service.earlier_same(unit, check, cli.args.type, cli.args.by)
+    if earlier is not None:
+        same = DuplicateDeclaration(earlier).message
+        if not cli.confirm(f"{same}是否再次申报？", cli.args.again):
+            raise InputError(f"{same}如确需再次申报，请加 --again 重新运行。")
     if check.warnings and not cli.confirm("生效年月早于系统当前年月，将会产生补缴信息，是否确定？", cli.args.yes):
         raise InputError("已取消提交。生效年月早于系统当前年月将会产生补缴信息，确认后请加 --yes 重新提交。")
-    record = service.declare(unit, session, check, cli.args.type, cli.args.by)
+    try:
+        record = service.declare(unit, session, check, cli.args.type, cli.args.by, again=earlier is not None)
+    except DuplicateDeclaration as same:  # declared meanwhile, by another run
+        raise InputError(f"{same.message}如确需再次申报，请加 --again 重新运行。") from None
     emit(
         cli,
         {
@@ -63,7 +80,7 @@ def cmd_feedback(cli: Cli) -> None:
     from ..services.wages import PENDING, SUBMITTING
 
     unit, service = _open(cli)
-    session = cli.login(unit)
+    session = cli.session(unit, "获取反馈")
     deadline = time.monotonic() + cli.args.wait
     records = service.feedback(unit, session)
     while any(r.status in (PENDING, SUBMITTING) for r in records) and time.monotonic() < deadline:
@@ -83,6 +100,7 @@ def cmd_feedback(cli: Cli) -> None:
 
 def cmd_detail(cli: Cli) -> None:
     unit, service = _open(cli)
+    offline = cli.login(unit, server=None).offline  # personal data: the 申报密码 first, online or not
     items = service.items(unit, cli.args.id)
     if not items:
         raise InputError(f"没有编号为{cli.args.id}的缴费工资申报记录。")
@@ -97,7 +115,7 @@ def cmd_detail(cli: Cli) -> None:
                 f"{i['effective_month'] or ''}  {i['status']}  {i['reason']}"
             )
 
-    emit(cli, {"items": items}, text)
+    emit(cli, {"items": items, "offline": offline}, text)
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -115,6 +133,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     declare.add_argument("--type", choices=["日常", "年度"], default="日常", help="日常（默认）或年度缴费工资申报")
     declare.add_argument("--by", choices=["按职工", "按险种"], default="按职工")
     declare.add_argument("--yes", action="store_true", help="确认提示（如生效年月早于当前年月会产生补缴）")
+    declare.add_argument(
+        "--again", action="store_true", help="已提交过内容完全相同的申报时，确认再次申报（否则在终端中询问）"
+    )
+    password_options(declare)
     declare.set_defaults(handler=cmd_declare)
 
     feedback = sub.add_parser("feedback", help="获取反馈并列出缴费工资申报记录", parents=[common])
@@ -122,6 +144,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     feedback.add_argument(
         "--wait", type=number("等待秒数", 0, 3600), default=0, help="最多等待多少秒直到没有待反馈的记录（0–3600）"
     )
+    password_options(feedback)
     feedback.set_defaults(handler=cmd_feedback)
 
     detail = sub.add_parser("detail", help="查看一条申报记录的申报明细", parents=[common])
@@ -129,4 +152,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     detail.add_argument(
         "--id", type=integer("申报记录编号", 1, MAX_ID), required=True, help="申报记录编号（feedback 输出中的 id）"
     )
+    password_options(detail)
     detail.set_defaults(handler=cmd_detail)

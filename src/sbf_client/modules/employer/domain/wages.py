@@ -2,8 +2,10 @@
 
 Only 税务自主 险种 are declared; rows for 税务代征 险种 are filtered out, as the manual says the client
 does by itself (M1225). A 日常 declaration needs a 生效年月 that is not after the employee's 终止缴费月份;
-a 年度 one has none (管理子系统 assigns it). A 生效年月 before the current month is allowed but warned
-about: it produces 补缴.
+a 年度 one has none (管理子系统 assigns it). The 生效年月 must lie in the region's window around the current
+month (规则文件 ``wage_period_limits``: 60 months back, 12 ahead unless the region says otherwise), so that a
+9999-12 is refused here and not declared. A 生效年月 before the current month is allowed but warned about: it
+produces 补缴.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ SELF_COLLECTED = "1"  # 征收模式 code of 税务自主
 # Far above any monthly wage, and what the declaration's records can hold; the 管理子系统 applies the
 # region's real 缴费基数 limits itself.
 MAX_WAGE = Decimal("99999999.99")
+
+DEFAULT_MONTHS_BACK = 60
+DEFAULT_MONTHS_AHEAD = 12
 
 ID_HEADERS = ("证件号码", "身份证号码", "身份证号")
 NAME_HEADERS = ("姓名",)
@@ -48,6 +53,23 @@ class WageLine:
     old_wage: Decimal | None
     new_wage: Decimal
     effective_month: Period | None
+
+
+@dataclass(frozen=True)
+class MonthWindow:
+    """The 生效年月 a 日常 declaration may name: from ``back`` months before the current month to ``ahead``
+    months after it, both included."""
+
+    back: int = DEFAULT_MONTHS_BACK
+    ahead: int = DEFAULT_MONTHS_AHEAD
+
+    def bounds(self, current: Period) -> tuple[Period, Period]:
+        """The earliest and the latest month allowed (within the years a 年月 can have)."""
+        first, last = Period(1900, 1).index, Period(9999, 12).index
+        return (
+            Period.from_index(min(last, max(first, current.index - self.back))),
+            Period.from_index(min(last, max(first, current.index + self.ahead))),
+        )
 
 
 @dataclass
@@ -78,9 +100,13 @@ def check_rows(
     declaration_type: DeclarationType,
     by: DeclareBy,
     current: Period,
+    window: MonthWindow | None = None,
 ) -> WageCheck:
-    """Validate every row; the declaration may be sent only when ``errors`` is empty."""
+    """Validate every row; the declaration may be sent only when ``errors`` is empty. ``window``: the region's
+    生效年月 window (the defaults when its 规则文件 has none)."""
     check = WageCheck()
+    window = window or MonthWindow()
+    earliest, latest = window.bounds(current)
     seen: dict[tuple[str, str | None], int] = {}
     item_codes = {name: code for code, name in item_names.items()}
     for row, number in zip(rows, row_numbers, strict=True):
@@ -120,6 +146,12 @@ def check_rows(
                 month = None
             if month is None:
                 check.errors.append(where + "生效年月须为YYYY-MM格式的年月")
+                continue
+            if not earliest <= month <= latest:
+                check.errors.append(
+                    where + f"生效年月{month}超出允许范围，须在{earliest}至{latest}之间"
+                    f"（当前年月{current}之前{window.back}个月至之后{window.ahead}个月）"
+                )
                 continue
         elif month_text:
             check.errors.append(where + "年度缴费工资申报不填写生效年月（由管理子系统按本地区规定确定）")

@@ -2,23 +2,37 @@
 
 The declaration and its outbox row are written in one transaction before the request leaves; the local
 record then shows 提交中 → 待反馈 → 全部申报成功 / 全部申报失败 / 部分申报成功 (manual 2.7).
+
+The same content is not declared twice by accident (a file run again after a crash, a double import):
+``declare`` refuses with ``DuplicateDeclaration`` when a declaration of the same type with the same rows
+(employee key, 险种, 新缴费工资, 生效年月; in any order) was already submitted from this machine — for a 年度
+one, in the same year — unless told ``again=True``. "Submitted" is every outbox row of the kind except one the
+server refused (``done`` with a 4xx answer: nothing was declared). A row still open (提交中: it may have
+reached the server, e.g. before a crash) counts, and so does an accepted one whatever its feedback
+(全部申报失败 included: the same rows would fail the same way). A page asks the user and calls again with
+``again=True``; the command line takes ``--again``.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, insert, select, update
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from sbf_client.core.clock import format_timestamp
 from sbf_client.core.errors import InputError
 from sbf_client.core.periods import Period
 from sbf_client.documents.tabular import read_table
-from sbf_client.outbox.engine import DONE, Answer, Entry, Outbox
+from sbf_client.outbox.engine import DONE, Answer, Entry, Outbox, entry_of, outbox
+from sbf_client.remote.contract import errors as codes
+from sbf_client.remote.contract.models import MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
 from sbf_client.remote.errors import RemoteError
 from sbf_client.services.context import ClientContext
 from sbf_client.services.notices import messages
@@ -26,11 +40,25 @@ from sbf_client.services.sync import UnitDatabases
 from sbf_client.services.units import Session
 from sbf_client.store.app_store import LocalUnit
 
-from ..domain.wages import ID_HEADERS, DeclarationType, DeclareBy, Employee, WageCheck, check_rows, payload
+from ..domain.wages import (
+    DEFAULT_MONTHS_AHEAD,
+    DEFAULT_MONTHS_BACK,
+    ID_HEADERS,
+    DeclarationType,
+    DeclareBy,
+    Employee,
+    MonthWindow,
+    WageCheck,
+    check_rows,
+    payload,
+)
 from ..store.tables import employees, wage_declaration_items, wage_declarations
 
 KIND = "wage_declaration"
+REFUSED_AS_STORED = "该申报数据不符合现行申报规则，未能提交。请重新导入后再申报。"
 SUBMITTING, PENDING, REFUSED = "提交中", "待反馈", "提交失败"
+MAX_WINDOW_MONTHS = 1200  # a 规则文件 value beyond a century is a mistake, not a rule
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +86,43 @@ class LocalDeclaration:
         }
 
 
+class DuplicateDeclaration(InputError):
+    """The same declaration was already submitted (``earlier``); nothing was written or sent. Declaring it
+    anyway takes ``declare(..., again=True)``, after the user said so."""
+
+    def __init__(self, earlier: LocalDeclaration) -> None:
+        state = "上次提交的结果尚待确认，可先获取反馈" if earlier.status == SUBMITTING else f"状态【{earlier.status}】"
+        super().__init__(
+            f"本单位已于{earlier.submitted_at}提交过内容相同的{earlier.declaration_type}缴费工资申报"
+            f"（申报记录编号{earlier.id}，{state}）：职工、险种、新缴费工资和生效年月完全相同，"
+            "可能是重复申报，本次未提交。"
+        )
+        self.earlier = earlier
+
+
+def month_window(table: dict[str, str] | None) -> MonthWindow:
+    """The region's 生效年月 window from its 规则文件 table; a missing table (a cache from before the table
+    existed) or value gives the defaults, and so does a value that is no whole number of months."""
+    table = table or {}
+
+    def months(key: str, default: int) -> int:
+        text = str(table.get(key, default)).strip()
+        if not re.fullmatch(r"[0-9]{1,4}", text) or int(text) > MAX_WINDOW_MONTHS:
+            log.warning("规则文件 %s.%s is not a number of months; using %s", WAGE_PERIOD_TABLE, key, default)
+            return default
+        return int(text)
+
+    return MonthWindow(months(MONTHS_BACK, DEFAULT_MONTHS_BACK), months(MONTHS_AHEAD, DEFAULT_MONTHS_AHEAD))
+
+
+def _content(body: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two declarations the same: their type and their rows, in any order."""
+    rows = sorted(
+        (row["key"], row.get("item") or "", row["new_wage"], row.get("effective_month") or "") for row in body["rows"]
+    )
+    return body["declaration_type"], tuple(rows)
+
+
 class WageService:
     def __init__(self, context: ClientContext, databases: UnitDatabases) -> None:
         self.context = context
@@ -73,8 +138,11 @@ class WageService:
         wanted = {next((r[h] for h in ID_HEADERS if r.get(h)), "").strip().upper() for r in table.rows}
         known = self._employees(self.databases.engine(unit), wanted)
         current = Period.of(self.context.clock.now().date())
-        item_names = self.context.code_tables().get("item", {})
-        return check_rows(table.rows, table.row_numbers, known, item_names, declaration_type, by, current)
+        tables = self.context.code_tables()
+        window = month_window(tables.get(WAGE_PERIOD_TABLE))
+        return check_rows(
+            table.rows, table.row_numbers, known, tables.get("item", {}), declaration_type, by, current, window
+        )
 
     def _employees(self, engine: Engine, id_numbers: set[str]) -> dict[str, Employee]:
         found: dict[str, Employee] = {}
@@ -98,13 +166,21 @@ class WageService:
         declaration_type: DeclarationType,
         by: DeclareBy,
         intent: str | None = None,
+        *,
+        again: bool = False,
     ) -> LocalDeclaration:
-        """提交申报: write the declaration with its outbox row, then send it; a lost answer is settled later."""
+        """提交申报: write the declaration with its outbox row, then send it; a lost answer is settled later.
+        The same content submitted before raises ``DuplicateDeclaration`` unless ``again``; confirming the
+        same ``intent`` again returns its first record (that is no new declaration)."""
         if not check.ok:
             raise InputError("申报数据有误，请修改后再提交：\n" + "\n".join(check.errors[:20]))
         engine = self.databases.engine(unit)
-        outbox = Outbox(engine, self.context.clock)
         body = payload(check.lines, declaration_type, by)
+        if not again:
+            earlier = self._earlier_same(engine, body, intent)
+            if earlier is not None:
+                raise DuplicateDeclaration(earlier)
+        box = Outbox(engine, self.context.clock, settle=_carry_answer)
         submitted = self.context.clock.now().strftime("%Y-%m-%d %H:%M:%S")
 
         def write_record(conn: Connection, entry: Entry) -> None:
@@ -141,19 +217,53 @@ class WageService:
                 ],
             )
 
-        entry = outbox.confirm(KIND, body, intent or uuid.uuid4().hex, also=write_record)
+        entry = box.confirm(KIND, body, intent or uuid.uuid4().hex, also=write_record)
         try:
-            entry = outbox.deliver(entry, *self._transport(unit, session))
+            entry = box.deliver(entry, *self._transport(unit, session))
         except RemoteError as problem:
             self._note(engine, entry.id, problem.message)
             raise
-        return self._settle(engine, entry)
+        return self._record(engine, entry.id)
+
+    def earlier_same(
+        self, unit: LocalUnit, check: WageCheck, declaration_type: DeclarationType, by: DeclareBy
+    ) -> LocalDeclaration | None:
+        """The declaration of the same content already submitted, if any (what ``declare`` would refuse
+        without ``again``): a page or the command line asks the user before declaring."""
+        body = payload(check.lines, declaration_type, by)
+        return self._earlier_same(self.databases.engine(unit), body, None)
+
+    def _earlier_same(self, engine: Engine, body: dict[str, Any], intent: str | None) -> LocalDeclaration | None:
+        content = _content(body)
+        year = format_timestamp(self.context.clock.now())[:4]
+        not_refused = or_(outbox.c.state != DONE, outbox.c.status_code.is_(None), outbox.c.status_code < 300)
+        with engine.connect() as conn:
+            if intent is not None and conn.execute(select(outbox.c.id).where(outbox.c.intent == intent)).first():
+                return None  # the same confirmation again: the outbox gives back its first row, declares nothing
+            rows = conn.execute(
+                select(outbox.c.id, outbox.c.payload, outbox.c.created_at)
+                .where(outbox.c.kind == KIND, not_refused)
+                .order_by(outbox.c.id.desc())
+            ).all()
+            for row in rows:
+                if body["declaration_type"] == "年度" and row.created_at[:4] != year:
+                    continue  # a 年度 declaration of another year is that year's
+                if _content(orjson.loads(row.payload)) == content:
+                    record = conn.execute(
+                        select(wage_declarations).where(wage_declarations.c.outbox_id == row.id)
+                    ).first()
+                    if record is not None:
+                        return _local(record)
+        return None
 
     def _transport(self, unit: LocalUnit, session: Session):  # type: ignore[no-untyped-def]
         api = self.context.api()
 
         def send(key: str, body: dict[str, Any]) -> Answer:
-            accepted = api.declare_wages(unit.server_unit_id, session.token, key, body)
+            try:
+                accepted = api.declare_wages(unit.server_unit_id, session.token, key, body)
+            except ValidationError:  # stored by an older version under looser rules: the contract refuses it now
+                return Answer(422, {"code": codes.WAGE_REQUEST_INVALID, "message": REFUSED_AS_STORED})
             return Answer(202, accepted.model_dump(mode="json"))
 
         def lookup(key: str) -> Answer | None:
@@ -168,34 +278,19 @@ class WageService:
                 update(wage_declarations).where(wage_declarations.c.outbox_id == outbox_id).values(message=message)
             )
 
-    def _settle(self, engine: Engine, entry: Entry) -> LocalDeclaration:
-        """Carry the outbox's final answer into the declaration record."""
-        values: dict[str, Any]
-        if entry.state != DONE:
-            values = {"status": SUBMITTING}
-        elif entry.accepted:
-            response = entry.response or {}
-            values = {
-                "status": PENDING,
-                "server_id": response["declaration_id"],
-                "submitted_at": response["submitted_at"],
-                "message": "",
-            }
-        else:
-            values = {"status": REFUSED, "message": (entry.response or {}).get("message", "提交失败")}
-        with engine.begin() as conn:
-            conn.execute(update(wage_declarations).where(wage_declarations.c.outbox_id == entry.id).values(**values))
-            row = conn.execute(select(wage_declarations).where(wage_declarations.c.outbox_id == entry.id)).one()
-        return _local(row)
+    def _record(self, engine: Engine, outbox_id: int) -> LocalDeclaration:
+        with engine.connect() as conn:
+            return _local(
+                conn.execute(select(wage_declarations).where(wage_declarations.c.outbox_id == outbox_id)).one()
+            )
 
     # ------------------------------------------------------------------ feedback
 
     def feedback(self, unit: LocalUnit, session: Session) -> list[LocalDeclaration]:
         """获取反馈: settle unfinished submissions, then fetch results of every 待反馈 declaration."""
         engine = self.databases.engine(unit)
-        outbox = Outbox(engine, self.context.clock)
-        for entry in outbox.reconcile(KIND, *self._transport(unit, session)):
-            self._settle(engine, entry)
+        Outbox(engine, self.context.clock, settle=_carry_answer).reconcile(KIND, *self._transport(unit, session))
+        _carry_stored_answers(engine)
         api = self.context.api()
         with engine.connect() as conn:
             waiting = conn.execute(select(wage_declarations).where(wage_declarations.c.status == PENDING)).all()
@@ -271,3 +366,32 @@ def startup_feedback(
 ) -> None:
     """Login job: settle submissions a crash left open and fetch feedback that arrived meanwhile."""
     WageService(context, databases).feedback(unit, session)
+
+
+def _carry_answer(conn: Connection, entry: Entry) -> None:
+    """The outbox's final answer, into the declaration record (in the transaction that stores the answer)."""
+    values: dict[str, Any]
+    if entry.accepted:
+        response = entry.response or {}
+        values = {
+            "status": PENDING,
+            "server_id": response["declaration_id"],
+            "submitted_at": response["submitted_at"],
+            "message": "",
+        }
+    else:
+        values = {"status": REFUSED, "message": (entry.response or {}).get("message", "提交失败")}
+    conn.execute(update(wage_declarations).where(wage_declarations.c.outbox_id == entry.id).values(**values))
+
+
+def _carry_stored_answers(engine: Engine) -> None:
+    """Records still 提交中 although their answer is stored: left so by a version that stored the answer and
+    updated the record in two steps, with a crash between them."""
+    with engine.connect().execution_options(immediate=True) as conn, conn.begin():
+        stale = conn.execute(
+            select(outbox)
+            .join(wage_declarations, wage_declarations.c.outbox_id == outbox.c.id)
+            .where(outbox.c.kind == KIND, outbox.c.state == DONE, wage_declarations.c.status == SUBMITTING)
+        ).all()
+        for row in stale:
+            _carry_answer(conn, entry_of(row))
