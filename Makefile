@@ -39,6 +39,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench migrations installer scripts
 	$(BIN)/ruff format --check src tests bench migrations installer scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy -p sbf_client.core -p sbf_client.outbox -p sbf_client.plugins
 
 test: $(TEST_STAMP) sysdeps lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow" -n $(PYTEST_WORKERS)
@@ -50,7 +51,13 @@ sysdeps-slow:
 test-slow: $(TEST_STAMP) sysdeps-slow
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m slow --timeout=1800
 
-bench: $(RUN_STAMP)
+BENCH_STAMP := $(VENV)/.stamp-bench
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@ $(RUN_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
 clean:

@@ -1,48 +1,52 @@
-"""Builds the sandbox's world on first start: regions, units, and every unit's people in its feed."""
+"""Builds the sandbox's world on first start: regions, units, and every unit's people in each feed its business
+declares (``business.FeedKind``)."""
 
 from __future__ import annotations
 
 import hashlib
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
 from sqlalchemy import Engine, insert, select
 
-from sbf_client.remote.contract.paths import FEEDS
-
 from . import db
+from .business import FeedKind, businesses, feeds_of
 from .catalog import LARGE_LABEL, REGION_BY_ID, REGIONS, UNITS, UnitSpec
 from .feeds import first_epoch
 from .passwords import hash_password
-from .people import DATA_AS_OF, make_employee, make_resident
+from .people import DATA_AS_OF
 
 SCHEMA_VERSION = "3"  # 3: password_failures
 MIN_SCALE, MAX_SCALE = 10, 1_000_000
 _BATCH = 5_000
-
-FEED_OF_BUSINESS = {"employer": FEEDS[0], "collector": FEEDS[1]}
 
 
 def people_count(spec: UnitSpec, scale: int) -> int:
     return scale if spec.label == LARGE_LABEL else spec.people
 
 
-def _people(spec: UnitSpec, seed: int, count: int):  # type: ignore[no-untyped-def]
-    rng = random.Random(f"{seed}/{spec.unit_id}")
+def record_count(spec: UnitSpec, kind: FeedKind, scale: int) -> int:
+    """How many records the generated world gives the unit in this feed."""
+    return kind.count(spec, scale) if kind.count else people_count(spec, scale)
+
+
+def _people(spec: UnitSpec, kind: FeedKind, first: bool, seed: int, count: int):  # type: ignore[no-untyped-def]
+    # A business's first feed draws from the unit's own seed, as when each business had one feed: the same seed
+    # still gives the same world.
+    rng = random.Random(f"{seed}/{spec.unit_id}" if first else f"{seed}/{spec.unit_id}/{kind.name}")
     used: set[str] = set()
     region = REGION_BY_ID[spec.region_id]
     for number in range(1, count + 1):
-        if spec.business == "employer":
-            yield number, make_employee(rng, spec, region, number, DATA_AS_OF, used)
-        else:
-            yield number, make_resident(rng, spec, number, DATA_AS_OF, used)
+        yield number, kind.make(rng, spec, region, number, DATA_AS_OF, used, None)
 
 
 def built_info(engine: Engine) -> dict[str, str] | None:
     """The stored build parameters, or None when the database has no world yet (or one of an older
     sandbox schema, which is then dropped: the demo world is regenerated, not migrated)."""
+    businesses()  # imports every business's part of the sandbox, and with it its tables into db.metadata
     db.metadata.create_all(engine)
     with engine.connect() as conn:
         rows = dict(conn.execute(select(db.meta.c.key, db.meta.c.value)).all())
@@ -68,9 +72,8 @@ def build_world(
     if existing:
         return existing
     stamp = DATA_AS_OF.strftime("%Y-%m-%d") + " 00:00:00"
-    everyone = sum(people_count(spec, scale) for spec in UNITS)
-    written = 0
-    counted(0, everyone)
+    tally = _Tally(sum(record_count(spec, kind, scale) for spec in UNITS for kind in feeds_of(spec.business)), counted)
+    counted(0, tally.everyone)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         conn.execute(
             insert(db.regions),
@@ -121,43 +124,10 @@ def build_world(
                     for position, (no, agency) in enumerate(spec.unit_nos)
                 ],
             )
-            feed = FEED_OF_BUSINESS[spec.business]
-            count = people_count(spec, scale)
-            progress(f"{spec.name}: {count}")
-            batch = []
-            for number, person in _people(spec, seed, count):
-                batch.append(
-                    {
-                        "unit_id": spec.unit_id,
-                        "feed": feed,
-                        "key": f"{spec.unit_id}-{number:07d}",
-                        "seq": number,
-                        "deleted": False,
-                        "data": orjson.dumps(person).decode(),
-                        "changed_at": stamp,
-                        "ident": person["id_number"],
-                    }
-                )
-                if len(batch) >= _BATCH:
-                    conn.execute(insert(db.records), batch)
-                    written += len(batch)
-                    counted(written, everyone)
-                    batch = []
-            if batch:
-                conn.execute(insert(db.records), batch)
-                written += len(batch)
-                counted(written, everyone)
-            conn.execute(
-                insert(db.feeds).values(
-                    unit_id=spec.unit_id,
-                    feed=feed,
-                    epoch=first_epoch(seed, spec.unit_id, feed),
-                    last_seq=count,
-                    horizon_seq=0,
-                    next_key=count + 1,
-                    live_count=count,
-                )
-            )
+            for position, kind in enumerate(feeds_of(spec.business)):
+                count = record_count(spec, kind, scale)
+                progress(f"{spec.name}: {count}" if position == 0 else f"{spec.name}（{kind.name}）: {count}")
+                _write_feed(conn, spec, kind, position == 0, seed, count, stamp, tally)
         info = {
             "schema": SCHEMA_VERSION,
             "seed": str(seed),
@@ -166,3 +136,54 @@ def build_world(
         }
         conn.execute(insert(db.meta), [{"key": k, "value": v} for k, v in info.items()])
     return info
+
+
+@dataclass
+class _Tally:
+    """People written so far out of all, told to ``counted`` after every batch."""
+
+    everyone: int
+    counted: Callable[[int, int], None]
+    written: int = 0
+
+    def add(self, count: int) -> None:
+        self.written += count
+        self.counted(self.written, self.everyone)
+
+
+def _write_feed(  # type: ignore[no-untyped-def]
+    conn, spec: UnitSpec, kind: FeedKind, first: bool, seed: int, count: int, stamp: str, tally: _Tally
+) -> None:
+    """One unit's records of one feed, and the feed's row."""
+    batch = []
+    for number, person in _people(spec, kind, first, seed, count):
+        batch.append(
+            {
+                "unit_id": spec.unit_id,
+                "feed": kind.name,
+                "key": f"{spec.unit_id}-{number:07d}",
+                "seq": number,
+                "deleted": False,
+                "data": orjson.dumps(person).decode(),
+                "changed_at": stamp,
+                "ident": person["id_number"],
+            }
+        )
+        if len(batch) >= _BATCH:
+            conn.execute(insert(db.records), batch)
+            tally.add(len(batch))
+            batch = []
+    if batch:
+        conn.execute(insert(db.records), batch)
+        tally.add(len(batch))
+    conn.execute(
+        insert(db.feeds).values(
+            unit_id=spec.unit_id,
+            feed=kind.name,
+            epoch=first_epoch(seed, spec.unit_id, kind.name),
+            last_seq=count,
+            horizon_seq=0,
+            next_key=count + 1,
+            live_count=count,
+        )
+    )

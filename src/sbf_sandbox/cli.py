@@ -26,7 +26,8 @@ from sbf_client.remote.contract.models import SandboxSettings
 from sbf_client.remote.contract.sandbox import DEFAULT_SCALE, DEFAULT_SEED, PROGRESS_PREFIX
 
 from . import db, mutations, registration
-from .build import FEED_OF_BUSINESS, MAX_SCALE, MIN_SCALE, build_world
+from .build import MAX_SCALE, MIN_SCALE, build_world
+from .business import business, feeds_of
 from .catalog import REGION_BY_ID, UNITS
 from .errors import ApiFailure
 
@@ -112,15 +113,18 @@ def _log_errors_to(path: Path) -> None:
     than to stderr (``sandbox.log``, whose tail the client's launcher quotes to people)."""
     handler = logging.FileHandler(path, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    logger = logging.getLogger("sbf_sandbox")
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
+    # The businesses' parts of the sandbox (modules/<business>/sandbox) log under their own packages' names; in
+    # the sandbox's process nothing else of sbf_client.modules runs.
+    for name in ("sbf_sandbox", "sbf_client.modules"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
 
 
 def _tick(state) -> None:  # type: ignore[no-untyped-def]
     """Mature feedback once a second, as the real back end's batch jobs do. A declaration that cannot be
-    processed already fails on its own (``wages.process_due``); this guard keeps the loop alive whatever else
+    processed already fails on its own (each business's ``process_due``); this guard keeps the loop alive whatever else
     happens (a database that is briefly unavailable), and the round is retried on the next tick."""
     while True:
         time.sleep(1)
@@ -138,9 +142,9 @@ def cmd_accounts(args: argparse.Namespace) -> int:
         print(json.dumps({"accounts": accounts}, ensure_ascii=False))
         return 0
     for a in accounts:
-        business = "用人单位" if a["business"] == "employer" else "代收单位"
-        people = "职工" if a["business"] == "employer" else "城乡居民"
-        print(f"{a['region_name']}  {business}  纳税人识别号 {a['taxpayer_id']}  {a['name']}")
+        part = business(a["business"])
+        title, people = (part.title, part.people) if part else (a["business"], "人员")
+        print(f"{a['region_name']}  {title}  纳税人识别号 {a['taxpayer_id']}  {a['name']}")
         print(f"    单位编号 {'、'.join(a['unit_nos'])}  {people} {a['people']} 人  {a['password_hint']}")
     return 0
 
@@ -169,7 +173,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         engine,
         int(info["seed"]),
         unit_id,
-        FEED_OF_BUSINESS[spec.business],
+        feeds_of(spec.business)[0].name,  # the business's people (its first feed)
         clock.now(),
         hires=args.hires,
         leaves=args.leaves,

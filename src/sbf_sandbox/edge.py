@@ -11,8 +11,9 @@ A refused value is never quoted back: it may be a password or an ID number.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from fastapi import FastAPI, HTTPException, Request
@@ -28,9 +29,12 @@ from sbf_client.remote.contract.models import (
     RECORD_KEY_PATTERN,
     SUBMISSION_KEY_PATTERN,
 )
-from sbf_client.remote.contract.paths import WAGE_DECLARATIONS
+from sbf_client.remote.contract.paths import REGION_ROOT
 
 from .errors import ApiFailure
+
+if TYPE_CHECKING:
+    from .business import BusinessSandbox
 
 log = logging.getLogger(__name__)
 
@@ -53,24 +57,16 @@ DESCRIPTIONS = {
 }
 _RETRY_AFTER = {"Retry-After": {"description": "需等待的秒数", "schema": {"type": "integer", "minimum": 1}}}
 
-# Field names as the user knows them, for validation messages.
+# Field names as the user knows them, for validation messages (each business adds its own: ``business.py``).
 FIELD_NAMES = {
     "taxpayer_id": "纳税人识别号",
     "business": "业务类型",
     "password": "申报密码",
     "old_password": "原申报密码",
     "new_password": "新申报密码",
-    "declaration_type": "申报类型",
-    "by": "申报方式",
-    "rows": "申报明细",
-    "key": "职工标识",
-    "item": "险种",
-    "new_wage": "新缴费工资",
-    "effective_month": "生效年月",
     "unit_id": "单位标识",
     "region_id": "地区",
     "feed": "数据集",
-    "declaration_id": "申报记录编号",
     "since": "起始变更序号（since）",
     "limit": "每页条数（limit）",
     "epoch": "数据版本（epoch）",
@@ -92,14 +88,35 @@ FIELD_NAMES = {
 }
 
 
-# What a pattern asks for, in words (a pattern itself means nothing to a user).
+# What a pattern asks for, in words (a pattern itself means nothing to a user; businesses add theirs).
 PATTERN_WORDS = {
     MONTH_PATTERN: "须为有效的年月，格式为YYYY-MM（如2026-12）",
     RECORD_KEY_PATTERN: "须为1至32位字母、数字、-或_",
     SUBMISSION_KEY_PATTERN: "须为1至64位字母、数字或 . _ : -",
     r"^[0-9A-Za-z]+$": "只能包含字母和数字",
-    r"^[0-9]{5}$": "须为5位数字的征收项目代码",
 }
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How refusals are worded: field names, pattern words, and the business code and heading of a route's
+    invalid body, keyed by (method, contract path relative to the region root)."""
+
+    names: Mapping[str, str] = field(default_factory=lambda: dict(FIELD_NAMES))
+    patterns: Mapping[str, str] = field(default_factory=lambda: dict(PATTERN_WORDS))
+    body_errors: Mapping[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, parts: Iterable[BusinessSandbox]) -> Wording:
+        names, patterns, body_errors = dict(FIELD_NAMES), dict(PATTERN_WORDS), {}
+        for part in parts:
+            names.update(part.field_names)
+            patterns.update(part.pattern_words)
+            body_errors.update(part.body_errors)
+        return cls(names, patterns, body_errors)
+
+
+SHARED = Wording()
 
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -113,7 +130,7 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def _where(loc: Sequence[Any]) -> tuple[str, str]:
+def _where(loc: Sequence[Any], names: Mapping[str, str]) -> tuple[str, str]:
     """``("body", "rows", 0, "new_wage")`` → (申报明细第1条的新缴费工资, 新缴费工资): where, and the field's name."""
     parts = list(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else list(loc)
     text, name = "", ""
@@ -121,12 +138,12 @@ def _where(loc: Sequence[Any]) -> tuple[str, str]:
         if isinstance(part, int):
             text += f"第{part + 1}条"
         else:
-            name = FIELD_NAMES.get(str(part).lower(), str(part)[:40])
+            name = names.get(str(part).lower(), str(part)[:40])
             text += f"的{name}" if text else name
     return text or "请求内容", name
 
 
-def _what(error: dict[str, Any]) -> str:
+def _what(error: dict[str, Any], patterns: Mapping[str, str]) -> str:
     """What is wrong, in words; the refused value is never quoted."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -141,7 +158,7 @@ def _what(error: dict[str, Any]) -> str:
         low, high = ctx.get("min_length"), ctx.get("max_length")
         return f"须至少有{low}条" if kind == "too_short" else f"最多{high}条"
     if kind == "string_pattern_mismatch":
-        return PATTERN_WORDS.get(str(ctx.get("pattern")), "格式不正确")
+        return patterns.get(str(ctx.get("pattern")), "格式不正确")
     if kind in ("literal_error", "enum"):
         return "取值不在允许的范围内"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -165,16 +182,18 @@ def _what(error: dict[str, Any]) -> str:
     return "格式或取值有误"
 
 
-def _problem(error: dict[str, Any]) -> str:
-    where, name = _where(error.get("loc", ()))
-    what = _what(error)
+def _problem(error: dict[str, Any], wording: Wording) -> str:
+    where, name = _where(error.get("loc", ()), wording.names)
+    what = _what(error, wording.patterns)
     if name and what.startswith(name):  # a message that names its field itself: don't say the name twice
         return where[: len(where) - len(name)].removesuffix("的") + ("的" if where != name else "") + what
     return where + what
 
 
-def validation_message(errors: Sequence[dict[str, Any]], heading: str = "请求参数有误") -> str:
-    shown = list(dict.fromkeys(_problem(e) for e in errors[:_SHOWN_ERRORS]))
+def validation_message(
+    errors: Sequence[dict[str, Any]], heading: str = "请求参数有误", wording: Wording = SHARED
+) -> str:
+    shown = list(dict.fromkeys(_problem(e, wording) for e in errors[:_SHOWN_ERRORS]))
     more = f"等{len(errors)}处问题" if len(errors) > _SHOWN_ERRORS else ""
     return f"{heading}：{'；'.join(shown)}{more}。请检查后重试。"
 
@@ -183,14 +202,18 @@ def _body(status: int, code: int, message: str | None = None, headers: dict[str,
     return JSONResponse(status_code=status, content=codes.error_body(code, message), headers=headers)
 
 
-def _is_wage_declaration(request: Request) -> bool:
-    route = request.scope.get("route")
-    return request.method == "POST" and str(getattr(route, "path", "")).endswith(WAGE_DECLARATIONS)
+def _body_error(request: Request, wording: Wording) -> tuple[int, str] | None:
+    """The business code and heading for an invalid body of this route, when its business declares them. The
+    route's path is the contract's, with or without the region root (a router included with a prefix keeps its
+    routes' own paths)."""
+    path = str(getattr(request.scope.get("route"), "path", ""))
+    return wording.body_errors.get((request.method, path.removeprefix(REGION_ROOT)))
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, parts: Iterable[BusinessSandbox] = ()) -> None:
     """Register the handlers and the two guarding middlewares on ``app`` (call after the app's own
-    middlewares, so that the last defence is the outermost)."""
+    middlewares, so that the last defence is the outermost); ``parts`` add their businesses' wording."""
+    wording = Wording.of(parts)
 
     @app.exception_handler(ApiFailure)
     async def _failure(_request: Request, exc: ApiFailure) -> JSONResponse:
@@ -202,9 +225,11 @@ def install(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             return _body(400, codes.BAD_REQUEST, "请求内容不是有效的JSON，请检查后重试。")
         in_body = all((e.get("loc") or ("",))[0] == "body" for e in errors)
-        if in_body and _is_wage_declaration(request):  # the declaration's own data: its business code
-            return _body(422, codes.WAGE_REQUEST_INVALID, validation_message(errors, "缴费工资申报数据有误"))
-        return _body(422, codes.BAD_REQUEST, validation_message(errors))
+        business = _body_error(request, wording) if in_body else None
+        if business is not None:  # a declaration's own data: its business's code
+            code, heading = business
+            return _body(422, code, validation_message(errors, heading, wording))
+        return _body(422, codes.BAD_REQUEST, validation_message(errors, wording=wording))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -1,4 +1,8 @@
-"""Make a unit's data move like real life: hires, leaves (停保), removals (转出) and 缴费基数 changes."""
+"""Make a unit's data move like real life: hires, leaves (停保), removals (转出) and 缴费基数 changes.
+
+Which records may change, and how many, is decided here for every feed; what a change does to a person is the
+feed's business (``business.FeedKind``: ``make``, ``leave``, ``rebase``, ``active``).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from sbf_client.core.money import from_fen, to_fen
 from sbf_client.core.periods import Period
 from sbf_client.remote.contract import errors as codes
 
 from . import db, feeds
+from .business import FeedKind, feed_kind
 from .catalog import REGION_BY_ID, UNIT_BY_ID
 from .errors import ApiFailure
-from .people import base_ratio, make_employee, make_resident
 
 TOMBSTONE_DAYS = 30
 _STAMP = "%Y-%m-%d %H:%M:%S"
@@ -41,15 +44,16 @@ def _used_ids(conn, unit_id: str, feed: str, candidates: list[str]) -> set[str]:
 
 
 def _pick_active(
-    conn,
+    conn,  # type: ignore[no-untyped-def]
     rng: random.Random,
     unit_id: str,
-    feed: str,
+    kind: FeedKind,
     keys: list[str],
-    count: int,  # type: ignore[no-untyped-def]
+    count: int,
     taken: set[str],
 ) -> list[str]:
-    """People who are still paying (参保状态 1): only they can leave."""
+    """People who are still paying (the feed's ``active``, e.g. 参保状态 1): only they can leave."""
+    feed = kind.name
     if count == 0:
         return []
     order = [k for k in keys if k not in taken]
@@ -57,7 +61,7 @@ def _pick_active(
     chosen: list[str] = []
     for start in range(0, len(order), 500):
         batch = feeds.load(conn, unit_id, feed, order[start : start + 500])
-        chosen.extend(k for k in order[start : start + 500] if batch.get(k, {}).get("status") == "1")
+        chosen.extend(k for k in order[start : start + 500] if k in batch and kind.active(batch[k]))
         if len(chosen) >= count:
             break
     if len(chosen) < count:
@@ -73,15 +77,6 @@ def _pick(rng: random.Random, keys: list[str], count: int, taken: set[str]) -> l
     chosen = rng.sample(pool, count)
     taken.update(chosen)
     return chosen
-
-
-def _changed_base(rng: random.Random, region_avg_fen: int, old: str) -> str:
-    factor = rng.uniform(1.03, 1.2) if rng.random() < 0.8 else rng.uniform(0.85, 0.97)
-    fen = to_fen(old) * factor
-    low, high = region_avg_fen * 60 // 100, region_avg_fen * 3
-    if base_ratio(rng) == 0.6:
-        fen = low
-    return f"{from_fen(int(min(high, max(low, fen)))):.2f}"
 
 
 def mutate(
@@ -106,7 +101,8 @@ def mutate(
     month = Period.of(now.date())
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         state = conn.execute(select(db.feeds).where(db.feeds.c.unit_id == unit_id, db.feeds.c.feed == feed)).first()
-        if state is None:
+        kind = feed_kind(spec.business, feed)
+        if state is None or kind is None:
             raise ApiFailure(404, codes.NOT_FOUND)
         rng = random.Random(f"{seed}/{unit_id}/{feed}/mutate/{state.last_seq}")
         keys = _live_keys(conn, unit_id, feed)
@@ -120,33 +116,19 @@ def mutate(
                 f"请将三者之和减到{len(keys)}人以内。",
             )
         taken: set[str] = set()
-        leaving = _pick_active(conn, rng, unit_id, feed, keys, leaves, taken)
+        leaving = _pick_active(conn, rng, unit_id, kind, keys, leaves, taken)
         removed = _pick(rng, keys, removals, taken)
         rebased = _pick(rng, keys, base_changes, taken)
         current = feeds.load(conn, unit_id, feed, leaving + rebased)
         changes: list[feeds.Change] = []
         for key in leaving:
             data = current[key]
-            if feed == "employees":
-                data["status"] = "2"
-                for item in data["insured"]:  # type: ignore[union-attr]
-                    item["end"] = item["end"] or str(max(month.add(-1), Period.parse(item["start"])))
-            else:
-                data["status"] = "3"
-                for item in data["insured"]:  # type: ignore[union-attr]
-                    item["end"] = item["end"] or str(max(month, Period.parse(item["start"])))
+            kind.leave(data, month)
             data["updated_at"] = stamp
             changes.append(feeds.Change(key, data))
         for key in rebased:
             data = current[key]
-            if feed == "employees":
-                for item in data["insured"]:  # type: ignore[union-attr]
-                    item["base"] = _changed_base(rng, region.avg_wage_fen, item["base"])
-            else:
-                for item in data["insured"]:  # type: ignore[union-attr]
-                    if item["item"] == "10216":
-                        item["grade"] = rng.choice(["01", "02", "03", "04", "05"])
-                data["village"] = rng.choice(spec.villages)
+            kind.rebase(rng, spec, region, data)
             data["updated_at"] = stamp
             changes.append(feeds.Change(key, data))
         changes.extend(feeds.Change(key, None) for key in removed)
@@ -154,9 +136,7 @@ def mutate(
         used: set[str] = set()
 
         def newcomer(number: int) -> dict[str, object]:
-            if feed == "employees":
-                return make_employee(rng, spec, region, number, now.date(), used, hire=month)
-            return make_resident(rng, spec, number, now.date(), used)
+            return kind.make(rng, spec, region, number, now.date(), used, month)
 
         for number in feeds.allocate_keys(conn, unit_id, feed, hires):
             person = newcomer(number)

@@ -1,4 +1,5 @@
-"""Registration and login: look up a 纳税人识别号, verify and change the 申报密码, sessions, 参保登记信息.
+"""Registration and login: look up a 纳税人识别号, verify and change the 申报密码, sessions, 参保登记信息 (with
+the unit's 基本信息, ``unit_profiles``).
 
 Wrong 申报密码 are counted per unit, as a real 管理子系统 does, so that clients are tested against it: from
 the ``LOCK_AFTER``-th wrong one in a row (opening a session or changing the password alike) the unit is locked
@@ -22,8 +23,10 @@ from sbf_client.core.passwords import new_password_problem
 from sbf_client.remote.contract import errors as codes
 
 from . import db
+from .business import feeds_of
 from .errors import ApiFailure
 from .passwords import hash_password, hint, initial_set, matches
+from .unit_profiles import basic_info
 
 SESSION_HOURS = 12
 LOCK_AFTER = 10  # wrong 申报密码 in a row that lock a unit
@@ -195,7 +198,14 @@ def registration(engine: Engine, region_id: str, unit_id: str) -> dict[str, obje
         "tax_authority": unit.tax_authority,
         "tax_branch": unit.tax_branch,
         "registrations": [{"unit_no": r.unit_no, "agency": r.agency, "tax_authority": r.tax_authority} for r in rows],
+        "basic": basic_info(unit_id),
     }
+
+
+def _people_feed(business: str) -> str:
+    """The feed of a business's people (employees, 城乡居民): its first; other feeds hold other records."""
+    kinds = feeds_of(business)
+    return kinds[0].name if kinds else ""
 
 
 def demo_accounts(engine: Engine, region_id: str | None = None) -> list[dict[str, object]]:
@@ -205,13 +215,14 @@ def demo_accounts(engine: Engine, region_id: str | None = None) -> list[dict[str
         if region_id:
             query = query.where(db.units.c.region_id == region_id)
         units = conn.execute(query.order_by(db.units.c.region_id, db.units.c.unit_id)).all()
-        counts = dict(
-            conn.execute(
-                select(db.records.c.unit_id, func.count())
+        counts = {
+            (unit_id, feed): count
+            for unit_id, feed, count in conn.execute(
+                select(db.records.c.unit_id, db.records.c.feed, func.count())
                 .where(db.records.c.deleted.is_(False))
-                .group_by(db.records.c.unit_id)
-            ).all()
-        )
+                .group_by(db.records.c.unit_id, db.records.c.feed)
+            )
+        }
         accounts = []
         for unit in units:
             unit_nos = _unit_nos(conn, unit.unit_id)
@@ -224,7 +235,7 @@ def demo_accounts(engine: Engine, region_id: str | None = None) -> list[dict[str
                     "business": unit.business,
                     "unit_id": unit.unit_id,
                     "unit_nos": unit_nos,
-                    "people": counts.get(unit.unit_id, 0),
+                    "people": counts.get((unit.unit_id, _people_feed(unit.business)), 0),
                     "password_hint": hint(unit.business, unit.taxpayer_id, unit_nos, bool(unit.password_is_initial)),
                 }
             )

@@ -5,8 +5,10 @@ import orjson
 import pytest
 
 from sbf_client.core.ids import birth_date_of, gender_of, is_valid_id_number
+from sbf_client.modules.collector.remote.contract import ResidentData
+from sbf_client.modules.employer.remote.contract import EmployeeData
 from sbf_client.remote.contract import errors as codes
-from sbf_client.remote.contract.models import ChangesPage, EmployeeData, ResidentData
+from sbf_client.remote.contract.models import ChangesPage
 from sbf_client.remote.errors import ApiError
 from tests.helpers import DAIZHENG, admin, api, login
 

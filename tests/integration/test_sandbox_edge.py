@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sbf_client.modules.employer.remote.api import WageApi
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract.models import MAX_INT32, WAGE_PERIOD_TABLE
 from sbf_client.services.sandbox import RunningSandbox, start_sandbox
@@ -490,8 +491,8 @@ def assert_healthy(sandbox: RunningSandbox, unit_id: str = "Z0005", initial: str
         "by": "按职工",
         "rows": [{"key": key, "new_wage": "9000.00", "effective_month": "2026-12"}],
     }
-    accepted = remote.declare_wages(unit_id, token, f"health-{time.monotonic_ns()}", body)
-    detail = remote.wage_declaration(unit_id, token, accepted.declaration_id)
+    accepted = WageApi(remote).declare_wages(unit_id, token, f"health-{time.monotonic_ns()}", body)
+    detail = WageApi(remote).wage_declaration(unit_id, token, accepted.declaration_id)
     assert detail.status in ("全部申报成功", "全部申报失败", "部分申报成功"), detail.status
     assert [item.key for item in detail.items] == [key]
 
@@ -532,7 +533,7 @@ def test_every_known_bad_request_is_refused_cleanly(probed):
     assert len({p.name for p in PROBES}) == len(PROBES)  # each class once
     # Nothing a refusal touched is half written: no declaration, and a stored answer only for the keys whose
     # request reached the 缴费工资申报 rules (the range and rule refusals, 20202, answered again for a repeat).
-    assert api(sandbox).wage_declarations("Z0001", token) == []
+    assert WageApi(api(sandbox)).wage_declarations("Z0001", token) == []
     with sqlite3.connect(sandbox.data_dir / "sandbox.sqlite") as conn:
         stored = dict(conn.execute("SELECT key, status_code FROM idempotency").fetchall())
     assert stored and set(stored.values()) == {422}

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from sbf_client.core.errors import InputError
+from sbf_client.modules.employer.remote.api import WageApi
 from sbf_client.modules.employer.services.wages import DuplicateDeclaration, WageService
 from sbf_client.remote.contract.models import MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
 from sbf_client.services.context import CODES_SETTING
@@ -157,7 +158,7 @@ def test_a_daizheng_region_needs_no_wage_declaration(sandbox, tmp_path):
     )
     api = context.api()
     with pytest.raises(Exception, match="税务代征模式") as refusal:
-        api.declare_wages(
+        WageApi(api).declare_wages(
             unit.server_unit_id,
             session.token,
             "dz-1",
@@ -212,7 +213,7 @@ def test_a_month_that_does_not_exist_is_refused_where_it_enters(employer, sandbo
             "message": "缴费工资申报数据有误：申报明细第1条的生效年月须为有效的年月，格式为YYYY-MM（如2026-12）。"
             "请检查后重试。",
         }
-    assert context.api().wage_declarations(unit.server_unit_id, session.token) == []
+    assert WageApi(context.api()).wage_declarations(unit.server_unit_id, session.token) == []
     assert context.api().feed_info(unit.server_unit_id, "employees", session.token).count == 180
 
 
@@ -240,7 +241,7 @@ def test_an_effective_month_outside_the_regions_limits_is_refused(employer, sand
             ).status_code
             == 202
         )
-    statuses = {d.status for d in context.api().wage_declarations(unit.server_unit_id, session.token)}
+    statuses = {d.status for d in WageApi(context.api()).wage_declarations(unit.server_unit_id, session.token)}
     assert "待反馈" not in statuses and len(statuses) >= 1
 
 
@@ -294,7 +295,7 @@ def test_a_declaration_that_cannot_be_processed_fails_alone(employer, sandbox):
         conn.execute(item, (mixed, 2, other.key, "abc", "2026-12"))
         conn.execute(item, (orphan, 0, "Z9999-0000001", "9000.00", "2026-13"))
     api = context.api()
-    detail = api.wage_declaration(unit.server_unit_id, session.token, mixed)  # matured before this read
+    detail = WageApi(api).wage_declaration(unit.server_unit_id, session.token, mixed)  # matured before this read
     assert detail.status == "部分申报成功"
     assert [(i.status, i.reason) for i in detail.items] == [
         ("成功", ""),
@@ -316,11 +317,11 @@ def test_a_declaration_that_cannot_be_processed_fails_alone(employer, sandbox):
     assert f"wage declaration {orphan} could not be processed" in log
     # Nothing else is touched: this unit's and another unit's reads answer.
     assert api.feed_info(unit.server_unit_id, "employees", session.token).count == 180
-    assert len(api.wage_declarations(unit.server_unit_id, session.token)) == 1
+    assert len(WageApi(api).wage_declarations(unit.server_unit_id, session.token)) == 1
     other_unit = client_api(sandbox)
     token = login(other_unit, "Z0001", "000135")
     assert other_unit.feed_info("Z0001", "employees", token).count == 60
-    assert other_unit.wage_declarations("Z0001", token) == []
+    assert WageApi(other_unit).wage_declarations("Z0001", token) == []
 
 
 def test_an_effective_month_outside_the_regions_window_is_refused_before_anything_is_sent(employer, tmp_path):
@@ -399,3 +400,97 @@ def test_the_same_declaration_again_is_refused_unless_asked_for(employer, tmp_pa
     # Confirming the same intent twice is no second declaration: the first record comes back.
     third = service.declare(unit, session, again, "日常", "按职工", intent="draft-1")
     assert service.declare(unit, session, again, "日常", "按职工", intent="draft-1").id == third.id
+
+
+# ---------------------------------------------------------------- the file import on the import pipeline
+
+
+def test_the_downloaded_template_filled_in_is_declared(employer, tmp_path):
+    """导入模板下载 → fill → 外部文件导入: a template file goes through the pipeline like any import."""
+    from openpyxl import load_workbook
+
+    context, databases, unit, session = employer
+    service = WageService(context, databases)
+    template = service.write_template(tmp_path / "template.xlsx", "日常", "按险种")
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == ["姓名", "证件号码", "险种", "新缴费工资", "生效年月"]
+    assert book.worksheets[1].sheet_state == "veryHidden"
+    staff = people(databases, unit, limit=2)
+    for person in staff:
+        sheet.append([person.name, person.id_number, "职工基本医疗保险费", 9300, "2026-12"])
+    book.save(tmp_path / "filled.xlsx")
+    check = service.check_file(unit, tmp_path / "filled.xlsx", "日常", "按险种")
+    assert check.ok and check.imported.from_template and {line.item for line in check.lines} == {"10212"}
+    service.declare(unit, session, check, "日常", "按险种")
+    assert [r.status for r in service.records(unit)] == ["待反馈"]
+
+
+def test_a_file_with_errors_gets_an_annotated_copy_and_nothing_is_declared(employer, tmp_path):
+    from openpyxl import load_workbook
+
+    context, databases, unit, session = employer
+    service = WageService(context, databases)
+    (ok, other) = people(databases, unit, limit=2)
+    path = write_csv(
+        tmp_path / "bad.csv",
+        ["姓名", "证件号码", "新缴费工资", "生效年月"],
+        [(ok.name, ok.id_number, "9000", "2026-12"), ("张冒名", other.id_number, "9000.123", "2026/12")],
+    )
+    check = service.check_file(unit, path, "日常", "按职工")
+    assert check.errors == [f"第3行：姓名“张冒名”与证件号码不符（本单位职工为“{other.name}”）"]
+    copy = load_workbook(check.annotate(tmp_path / "marked.xlsx")).worksheets[0]
+    assert [c.value for c in copy[1]] == ["姓名", "证件号码", "新缴费工资", "生效年月", "错误原因"]
+    assert copy["E3"].value == f"姓名“张冒名”与证件号码不符（本单位职工为“{other.name}”）"
+    assert copy["A3"].fill.fgColor.rgb == "FFFFC7CE" and copy["E2"].value is None
+    with pytest.raises(InputError, match="申报数据有误"):
+        service.declare(unit, session, check, "日常", "按职工")
+    assert service.records(unit) == []
+
+
+def test_another_templates_file_or_a_hostile_one_is_refused_with_nothing_declared(employer, tmp_path):
+    context, databases, unit, _session = employer
+    service = WageService(context, databases)
+    annual = service.write_template(tmp_path / "annual.xlsx", "年度", "按职工")
+    with pytest.raises(
+        InputError, match=r"该文件是【年度缴费工资申报导入模板（按职工）】.*请下载【日常缴费工资申报导入模板"
+    ):
+        service.check_file(unit, annual, "日常", "按职工")
+    renamed = tmp_path / "renamed.xlsx"
+    renamed.write_text("证件号码,新缴费工资\n", encoding="utf-8")
+    with pytest.raises(InputError, match="文件内容不是Excel文件"):
+        service.check_file(unit, renamed, "日常", "按职工")
+    assert service.records(unit) == []
+
+
+def test_the_command_line_downloads_the_template_and_saves_the_marked_copy(sandbox, tmp_path):
+    import sqlite3
+
+    from openpyxl import load_workbook
+
+    from tests.helpers import cli, cli_unit, unit_db
+
+    home = tmp_path / "home"
+    cli_unit(home, sandbox, "91990101MA5D000160", "9901010000135")
+    cli(home, "sync", "--unit", "91990101MA5D000160")
+    saved = cli(home, "wages", "template", "--file", str(tmp_path / "t.xlsx"), password=None)
+    book = load_workbook(saved["template"])
+    with sqlite3.connect(unit_db(home)) as conn:
+        (name, id_number) = conn.execute("SELECT name, id_number FROM employees WHERE status='1' LIMIT 1").fetchone()
+    book.worksheets[0].append([name, id_number, "abc", "2026-12"])
+    book.save(tmp_path / "t.xlsx")
+    marked = tmp_path / "marked.xlsx"
+    refused = cli(
+        home,
+        "wages",
+        "declare",
+        "--unit",
+        "91990101MA5D000160",
+        "--file",
+        str(tmp_path / "t.xlsx"),
+        "--error-file",
+        str(marked),
+        check=False,
+    )["error"]["message"]
+    assert "第2行：新缴费工资须为金额，最多保留两位小数" in refused and str(marked) in refused
+    assert load_workbook(marked).worksheets[0]["E2"].value == "新缴费工资须为金额，最多保留两位小数"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 
@@ -59,3 +60,15 @@ def seed_embedded_sandbox(template: Path, home_root: Path) -> None:
     target = home_root / "sandbox"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(template / "sandbox.sqlite", target / "sandbox.sqlite")
+
+
+def type_text(qtbot, edit, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Type as a user would; Chinese arrives from the input method (QTest.keyClicks aborts outside Latin-1)."""
+    edit.setFocus()
+    for char in value:
+        if char.isascii():
+            qtbot.keyClicks(edit, char)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(char)
+            QApplication.sendEvent(edit, event)

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog
 
-from sbf_client.modules.employer.ui.employee_info import COUNTING, RECOUNTING
 from sbf_client.services.sandbox import start_sandbox
 from sbf_client.sync.progress import ProgressText, ProgressUpdate, duration_text
+from sbf_client.ui.list_page import COUNTING, RECOUNTING
 from sbf_client.ui.shell.data_update import DataUpdateCard
-from sbf_client.ui.widgets.sql_table import LOADING_TEXT
+from sbf_client.ui.widgets.list_table import LOADING_TEXT
 from tests.conftest import TEST_SEED
 from tests.ui.shell_fixtures import close_shell, log_in, main_window_at_1366, shell_with_unit
 from tests.ui.shell_helpers import click_in_next_modal, modal_texts

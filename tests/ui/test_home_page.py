@@ -57,5 +57,5 @@ def test_the_not_open_page_points_where_it_is_shown(qtbot, window, screenshot):
     on_next_modal(settings, lambda modal: modal.windowTitle() == "参数设置中心")
     settings_button = next(b for b in window.findChildren(QPushButton) if b.text() == "系统设置")
     qtbot.mouseClick(settings_button, Qt.MouseButton.LeftButton)
-    assert len(seen["notes"]) == 4
+    assert len(seen["notes"]) == 3
     assert all("左侧菜单" not in note and "网络管理" in note for note in seen["notes"])

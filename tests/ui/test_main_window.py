@@ -62,13 +62,13 @@ def test_the_employee_list_and_its_updates(qtbot, shell, sandbox, screenshot):
     with page.page.engine.connect() as conn:
         stopped = conn.exec_driver_sql("SELECT count(*) FROM employees WHERE status = '2'").scalar_one()
         someone = conn.exec_driver_sql("SELECT name, id_number FROM employees WHERE id_type = '01' LIMIT 1").one()
-    page.table.set_query(page._filters({"status": "2"}))
+    page.run_query({"status": "2"})
     qtbot.waitUntil(lambda: page.table.total() == stopped, timeout=WAIT)
-    page.table.set_query(page._filters({"id_number": someone.id_number[-6:].lower()}))
+    page.run_query({"id_number": someone.id_number[-6:].lower()})
     qtbot.waitUntil(lambda: page.table.total() == 1, timeout=WAIT)
-    page.table.set_query(page._filters({"name": someone.name[:1]}))
+    page.run_query({"name": someone.name[:1]})
     qtbot.waitUntil(lambda: 1 <= page.table.total() < 180, timeout=WAIT)
-    page.query.reset()
+    page.query_panel.reset()
     qtbot.waitUntil(lambda: page.table.total() == 180, timeout=WAIT)
 
     key = page.table.model.key_at(0)
@@ -190,7 +190,7 @@ def test_offline_login_opens_the_cached_data(qtbot, shell, sandbox, screenshot):
     screenshot(window, "main-window-offline")
     page = open_employees(qtbot, window)
     assert page.table.total() == 180 and not page.incremental.isEnabled() and not page.full.isEnabled()
-    page.table.set_query(page._filters({"status": "1"}))
+    page.run_query({"status": "1"})
     qtbot.waitUntil(lambda: 0 < page.table.total() < 180, timeout=WAIT)
     screenshot(window, "offline-02-employee-info")
 

@@ -3,9 +3,10 @@
 import msgspec
 import pytest
 
+from sbf_client.modules.collector.remote.contract import ResidentData
 from sbf_client.modules.collector.sync.datasets import RESIDENTS
+from sbf_client.modules.employer.remote.contract import EmployeeData
 from sbf_client.modules.employer.sync.datasets import EMPLOYEES
-from sbf_client.remote.contract.models import EmployeeData, ResidentData
 
 
 @pytest.mark.parametrize(("dataset", "model"), [(EMPLOYEES, EmployeeData), (RESIDENTS, ResidentData)])

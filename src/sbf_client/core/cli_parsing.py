@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
@@ -49,12 +49,18 @@ class UsageError(InputError):
 
 @contextmanager
 def _in_chinese() -> Iterator[None]:
-    original = argparse._  # type: ignore[attr-defined]
-    argparse._ = lambda text: CATALOGUE.get(text) or original(text)  # type: ignore[attr-defined]
+    # Through the module's namespace: typeshed does not declare argparse's private ``_``.
+    namespace = vars(argparse)
+    original: Callable[[str], str] = namespace["_"]
+
+    def translated(text: str) -> str:
+        return CATALOGUE.get(text) or original(text)
+
+    namespace["_"] = translated
     try:
         yield
     finally:
-        argparse._ = original  # type: ignore[attr-defined]
+        namespace["_"] = original
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -75,13 +81,11 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         with _in_chinese():
             super().__init__(*args, **kwargs)
 
-    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+    def parse_args(self, args: Iterable[str] | None = None, namespace: Any = None) -> Any:
         with _in_chinese():
             return super().parse_args(args, namespace)
 
-    def parse_known_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: Any = None
-    ) -> tuple[Any, list[str]]:
+    def parse_known_args(self, args: Iterable[str] | None = None, namespace: Any = None) -> tuple[Any, list[str]]:
         with _in_chinese():
             return super().parse_known_args(args, namespace)
 

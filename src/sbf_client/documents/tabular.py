@@ -1,5 +1,9 @@
 """Reading a user's table file (.xlsx, .xls or .csv) into rows of text keyed by the header row.
 
+Imports of the client's own templates go through ``importing.read_import``; this module keeps the path
+checks and the CSV reading it shares, and ``read_table`` for a plain table (an .xlsx is inspected by
+``xlsx_guard`` first, like every import).
+
 Cells come back as text the way a person reads them: a whole-number float as ``7000``, a date as
 ``YYYY-MM-DD``, a month-only date as typed. A long digit string that Excel turned into a number cannot be
 trusted (an 18-digit ID number loses its last digits), so it is reported, not guessed.
@@ -15,6 +19,8 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from sbf_client.core.errors import InputError
+
+from .xlsx_guard import file_kind, inspect_xlsx
 
 MAX_ROWS = 200_000
 SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
@@ -67,7 +73,17 @@ def _from_grid(grid: list[list[object]]) -> Table:
     return Table([h for h in headers if h], rows, numbers)
 
 
-def _read_csv(path: Path) -> list[list[object]]:
+def check_size(path: Path, limit: int) -> None:
+    """Refuse a file over ``limit`` bytes before reading it."""
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("文件是空的（0字节）。请下载导入模板，填写后保存再导入。")
+    if size > limit:
+        raise InputError(f"文件过大（{size / (1 << 20):.1f}MB，最大{limit >> 20}MB）。请分批导入。")
+
+
+def read_csv_grid(path: Path) -> list[list[object]]:
+    """A CSV file (UTF-8 or GB18030) as rows of text."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -110,7 +126,11 @@ def read_table(path: Path) -> Table:
     """The first sheet of an Excel file, or a CSV file, as a header-keyed table."""
     check_table_path(path)
     if path.suffix.lower() == ".csv":
-        return _from_grid(_read_csv(path))
+        return _from_grid(read_csv_grid(path))
+    if path.suffix.lower() != ".xls":
+        if file_kind(path) != "xlsx":
+            raise InputError("文件内容不是.xlsx格式的Excel文件（可能改了扩展名或设置了密码）。请另存为.xlsx后再导入。")
+        inspect_xlsx(path)
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         return _from_grid(sheet.to_python(skip_empty_area=False))

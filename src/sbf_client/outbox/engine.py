@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Row, String, Table, Text, insert, select, update
 
 from sbf_client.core.clock import Clock, format_timestamp
 from sbf_client.remote.errors import ApiError, ConnectionDroppedError, RemoteError, RequestTimeoutError
@@ -102,7 +102,7 @@ class Outbox:
             existing = conn.execute(select(outbox).where(outbox.c.intent == intent)).first()
             if existing is not None:
                 return entry_of(existing)
-            entry_id = conn.execute(
+            inserted = conn.execute(
                 insert(outbox).values(
                     kind=kind,
                     intent=intent,
@@ -113,7 +113,9 @@ class Outbox:
                     created_at=now,
                     updated_at=now,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert inserted is not None  # a single-row INSERT always reports the key it made
+            entry_id: int = inserted[0]
             entry = entry_of(conn.execute(select(outbox).where(outbox.c.id == entry_id)).one())
             if also is not None:
                 also(conn, entry)
@@ -199,7 +201,7 @@ class Outbox:
         return settled
 
 
-def entry_of(row) -> Entry:  # type: ignore[no-untyped-def]
+def entry_of(row: Row[Any]) -> Entry:
     """The ``Entry`` of an ``outbox`` row (selected with all its columns)."""
     return Entry(
         id=row.id,

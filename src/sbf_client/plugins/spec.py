@@ -1,16 +1,23 @@
 """What a business module declares about itself, as data: the shell reads this and imports nothing else.
 
-Pages, datasets, start-up jobs, home-page providers and command-line commands are named by
-``"package.module:name"`` references and imported only when first needed.
+Pages, datasets, start-up jobs, 首页 providers, command-line commands and the module's part of the sandbox are
+named by ``"package.module:name"`` references and imported only when first needed
+(``tests/unit/test_module_references.py`` loads every one of them).
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
-Business = Literal["employer", "collector"]
+# Also the shell's way to load pages, jobs and commands (``from sbf_client.plugins.spec import load_object``).
+from sbf_client.core.references import load_object
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 ZIZHU, DAIZHENG = "税务自主模式", "税务代征模式"
 
 
@@ -64,6 +71,30 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class HomeInputs:
+    """What a 首页 provider reads: the unit's cached database, the region's 规则文件 code tables (code → name, as
+    ``CodeTables.tables``; empty before the first download), the region's 征收模式, and now (from the client's
+    clock: a provider never reads the time itself). Computed off the UI thread."""
+
+    engine: Engine
+    code_tables: Mapping[str, Mapping[str, str]]
+    mode: str
+    now: datetime
+
+
+class HomeReminders(Protocol):
+    """``ModuleSpec.home_reminders``: the 待办事项 and 异常提醒 of the unit's 首页."""
+
+    def __call__(self, home: HomeInputs, /) -> Reminders: ...
+
+
+class HomeChart(Protocol):
+    """``ModuleSpec.home_chart``: the chart of the unit's cached data on its 首页."""
+
+    def __call__(self, home: HomeInputs, /) -> Chart: ...
+
+
+@dataclass(frozen=True)
 class StartupJob:
     """A login-time job of the 数据更新 page: ``run(context, databases, unit, session, progress)``.
 
@@ -83,16 +114,21 @@ class StartupJob:
 class ModuleSpec:
     """A business module (用人单位 or 代收单位 业务).
 
-    ``migration_branch`` names the module's branch of the unit-database schema (``migrations/unit/<branch>``);
-    ``feed`` is the change feed its people come from; ``password_hint`` is the red text of 安全认证;
-    ``home_reminders(context, engine, unit) -> Reminders`` and ``home_chart(engine, code_tables) -> Chart``
-    feed the 首页.
+    ``id`` is the business the module serves, as the 管理子系统 names it (``remote.contract.models.Business``):
+    units are looked up and registered under it. ``migration_branch`` names the module's branch of the
+    unit-database schema (``migrations/unit/<branch>``); ``password_hint`` is the red text of 安全认证.
+
+    References (``"package.module:name"``): ``datasets`` name ``sync.dataset.Dataset`` objects, each naming
+    the change feed it syncs; ``cli`` names ``register(commands, common)`` functions; ``menu`` pages name page
+    classes; ``home_reminders`` a :class:`HomeReminders` and ``home_chart`` a :class:`HomeChart`; ``startup``
+    jobs name their ``run`` functions; ``sandbox`` names the module's part of the sandbox (an
+    ``sbf_sandbox.business.BusinessSandbox``: its feeds and routes), which the sandbox finds through this
+    declaration and the client never imports.
     """
 
-    id: Business
+    id: str
     title: str
     migration_branch: str
-    feed: str
     password_hint: str
     datasets: tuple[str, ...] = ()
     cli: tuple[str, ...] = ()
@@ -101,11 +137,17 @@ class ModuleSpec:
     home_reminders: str | None = None
     home_chart: str | None = None
     startup: tuple[StartupJob, ...] = ()
+    sandbox: str | None = None
     order: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def load_datasets(self) -> list[Any]:
         return [load_object(reference) for reference in self.datasets]
+
+    def load_home_reminders(self) -> HomeReminders | None:
+        return load_object(self.home_reminders) if self.home_reminders else None
+
+    def load_home_chart(self) -> HomeChart | None:
+        return load_object(self.home_chart) if self.home_chart else None
 
     def menu_item(self, item_id: str) -> MenuItem:
         for root in self.menu:
@@ -127,9 +169,3 @@ class ModuleSpec:
             return None
 
         return search(self.menu, []) or []
-
-
-def load_object(reference: str) -> Any:
-    """Import ``"package.module:name"`` lazily, the way entry points name objects."""
-    module_name, _, attribute = reference.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)

@@ -1,4 +1,7 @@
-"""Typed calls of the 管理子系统 and 征收子系统 APIs over one ``HttpClient``."""
+"""Typed calls of the 管理子系统 and 征收子系统 APIs that both businesses make, over one ``HttpClient``.
+
+A business's own calls are in its module (``modules/<business>/remote/api.py``), built on ``RemoteApi.http``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from .errors import ApiError
 from .http import HttpClient
 
 
-def _path(template: str, **values: str) -> str:
+def api_path(template: str, **values: str) -> str:
+    """A contract path with its ``{placeholders}`` filled in, each value quoted as one path segment."""
     return template.format(**{k: quote(v, safe="") for k, v in values.items()})
 
 
@@ -44,23 +48,23 @@ class RemoteApi:
     def open_session(self, unit_id: str, password: str) -> m.SessionResponse:
         body = m.SessionRequest(password=password).model_dump()
         return m.SessionResponse.model_validate(
-            self.http.post_json("mgmt", _path(paths.UNIT_SESSION, unit_id=unit_id), body)
+            self.http.post_json("mgmt", api_path(paths.UNIT_SESSION, unit_id=unit_id), body)
         )
 
     def change_password(self, unit_id: str, token: str, old: str, new: str) -> m.PasswordChangeResponse:
         body = m.PasswordChangeRequest(old_password=old, new_password=new).model_dump()
         return m.PasswordChangeResponse.model_validate(
-            self.http.post_json("mgmt", _path(paths.UNIT_PASSWORD, unit_id=unit_id), body, token=token)
+            self.http.post_json("mgmt", api_path(paths.UNIT_PASSWORD, unit_id=unit_id), body, token=token)
         )
 
     def registration(self, unit_id: str, token: str) -> m.RegistrationInfo:
         return m.RegistrationInfo.model_validate(
-            self.http.get_json("mgmt", _path(paths.UNIT_REGISTRATION, unit_id=unit_id), token=token)
+            self.http.get_json("mgmt", api_path(paths.UNIT_REGISTRATION, unit_id=unit_id), token=token)
         )
 
     def feed_info(self, unit_id: str, feed: str, token: str) -> m.FeedInfo:
         return m.FeedInfo.model_validate(
-            self.http.get_json("mgmt", _path(paths.FEED_INFO, unit_id=unit_id, feed=feed), token=token)
+            self.http.get_json("mgmt", api_path(paths.FEED_INFO, unit_id=unit_id, feed=feed), token=token)
         )
 
     def feed_page(
@@ -75,37 +79,19 @@ class RemoteApi:
             params["epoch"] = epoch
         if full:
             params["full"] = "true"
-        return self.http.get("mgmt", _path(paths.FEED_CHANGES, unit_id=unit_id, feed=feed), params=params, token=token)
+        return self.http.get(
+            "mgmt", api_path(paths.FEED_CHANGES, unit_id=unit_id, feed=feed), params=params, token=token
+        )
 
     def submission(self, unit_id: str, token: str, key: str) -> m.SubmissionRecord | None:
         """What the server did with an Idempotency-Key; None when it never received it."""
         try:
-            raw = self.http.get_json("mgmt", _path(paths.SUBMISSION, unit_id=unit_id, key=key), token=token)
+            raw = self.http.get_json("mgmt", api_path(paths.SUBMISSION, unit_id=unit_id, key=key), token=token)
         except ApiError as error:
             if error.status == 404:
                 return None
             raise
         return m.SubmissionRecord.model_validate(raw)
-
-    def declare_wages(
-        self, unit_id: str, token: str, key: str, request: dict[str, object]
-    ) -> m.WageDeclarationAccepted:
-        body = m.WageDeclarationRequest.model_validate(request).model_dump(mode="json")
-        return m.WageDeclarationAccepted.model_validate(
-            self.http.post_json(
-                "mgmt", _path(paths.WAGE_DECLARATIONS, unit_id=unit_id), body, token=token, idempotency_key=key
-            )
-        )
-
-    def wage_declarations(self, unit_id: str, token: str) -> list[m.WageDeclarationSummary]:
-        raw = self.http.get_json("mgmt", _path(paths.WAGE_DECLARATIONS, unit_id=unit_id), token=token)
-        return m.WageDeclarationList.model_validate(raw).declarations
-
-    def wage_declaration(self, unit_id: str, token: str, declaration_id: int) -> m.WageDeclarationDetail:
-        raw = self.http.get_json(
-            "mgmt", _path(paths.WAGE_DECLARATION, unit_id=unit_id, declaration_id=str(declaration_id)), token=token
-        )
-        return m.WageDeclarationDetail.model_validate(raw)
 
     def demo_accounts(self) -> list[m.DemoAccount]:
         return m.DemoAccounts.model_validate(self.http.get_json("mgmt", paths.DEMO_ACCOUNTS)).accounts

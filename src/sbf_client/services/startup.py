@@ -11,10 +11,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sbf_client.core.clock import format_timestamp
 from sbf_client.core.errors import SbfError
 from sbf_client.plugins.spec import load_object
-from sbf_client.store.app_store import LocalUnit, RegistrationRow
+from sbf_client.store.app_store import LocalUnit
 from sbf_client.sync.engine import SyncResult
 from sbf_client.sync.progress import Cancelled, Progress, ProgressUpdate, rows_text
 
@@ -40,17 +39,9 @@ class StartupReport:
 
 
 def _refresh_unit(context: ClientContext, unit: LocalUnit, session: Session) -> None:
-    info = UnitService(context).registration(session)
-    context.store.add_unit(
-        module=unit.module,
-        taxpayer_id=unit.taxpayer_id,
-        server_unit_id=unit.server_unit_id,
-        name=info.name,
-        tax_authority=info.tax_authority,
-        tax_branch=info.tax_branch,
-        registrations=[RegistrationRow(r.unit_no, r.agency, r.tax_authority) for r in info.registrations],
-        added_at=format_timestamp(context.clock.now()),
-    )
+    """参保登记信息 and 基本信息 (单位信息, manual 4.4) from the 管理子系统 into the app database."""
+    units = UnitService(context)
+    units.keep_registration(unit.module, unit.taxpayer_id, unit.server_unit_id, units.registration(session))
 
 
 def login_steps(

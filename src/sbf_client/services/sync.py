@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from sbf_client.remote.contract.models import Business
 from sbf_client.store.app_store import LocalUnit
 from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync.engine import SyncEngine, SyncResult
@@ -63,7 +62,3 @@ class SyncService:
             engine.run(full=full, confirm_deletions=confirm_deletions, progress=progress)
             for engine in self.engines(unit, session)
         ]
-
-
-def business_of(unit: LocalUnit) -> Business:
-    return "collector" if unit.module == "collector" else "employer"

@@ -23,7 +23,7 @@ from sbf_client.core.passwords import MAX_STORED_LENGTH, initial_password, new_p
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract.models import Business, RegistrationInfo, SessionResponse, UnitSummary
 from sbf_client.remote.errors import ApiError
-from sbf_client.store.app_store import LocalUnit, RegistrationRow
+from sbf_client.store.app_store import LocalUnit, RegistrationRow, UnitProfile
 from sbf_client.store.security import SecurityStore
 
 from .context import ClientContext
@@ -178,19 +178,29 @@ class UnitService:
             raise InputError("请核对参保登记信息，确认无误后勾选“我已确认无误”。")
         if password is not None:
             checked_password(password)
-        unit = self.context.store.add_unit(
+        unit = self.keep_registration(module, summary.taxpayer_id, summary.unit_id, info)
+        if password is not None:
+            self.security.remember_password(unit.id, password, self._now())
+        return unit
+
+    def keep_registration(
+        self, module: str, taxpayer_id: str, server_unit_id: str, info: RegistrationInfo
+    ) -> LocalUnit:
+        """The unit's 参保登记信息 and 基本信息 (单位信息, manual 4.4) as the 管理子系统 sent them, into the app
+        database: when it is added and at every login. 基本信息 the server did not send is left as it was."""
+        now = self._now()
+        basic = info.basic
+        return self.context.store.add_unit(
             module=module,
-            taxpayer_id=summary.taxpayer_id,
-            server_unit_id=summary.unit_id,
+            taxpayer_id=taxpayer_id,
+            server_unit_id=server_unit_id,
             name=info.name,
             tax_authority=info.tax_authority,
             tax_branch=info.tax_branch,
             registrations=[RegistrationRow(r.unit_no, r.agency, r.tax_authority) for r in info.registrations],
-            added_at=self._now(),
+            added_at=now,
+            profile=None if basic is None else UnitProfile(**basic.model_dump(), refreshed_at=now),
         )
-        if password is not None:
-            self.security.remember_password(unit.id, password, self._now())
-        return unit
 
     def finish_adding(
         self,

@@ -1,4 +1,5 @@
-"""Tables of the app database (``app.sqlite``): the chosen region, the units added here, settings.
+"""Tables of the app database (``app.sqlite``): the chosen region, the units added here (with their 参保登记信息
+and 基本信息), settings.
 
 The schema is created and changed only by the Alembic revisions under ``migrations/app``; these
 table objects describe it for queries.
@@ -6,7 +7,7 @@ table objects describe it for queries.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 metadata = MetaData()
 
@@ -47,6 +48,22 @@ unit_registrations = Table(
     Column("unit_no", String, primary_key=True),  # 单位编号
     Column("agency", String, nullable=False),  # 社保经办机构
     Column("tax_authority", String, nullable=False),  # 主管税务机关
+)
+
+unit_profiles = Table(
+    "unit_profiles",
+    metadata,
+    Column("unit_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("finance_officer", String, nullable=False, server_default=""),  # 财务负责人
+    Column("legal_representative", String, nullable=False, server_default=""),  # 法定代表人（或单位负责人）
+    Column("industry", String, nullable=False, server_default=""),  # 行业
+    Column("enterprise_type", String, nullable=False, server_default=""),  # 企业类型
+    Column("address", String, nullable=False, server_default=""),  # 地址
+    Column("postcode", String, nullable=False, server_default=""),  # 邮政编码
+    Column("phone", String, nullable=False, server_default=""),  # 联系电话
+    Column("email", String, nullable=False, server_default=""),  # 电子邮箱
+    Column("listed", Boolean),  # 上市公司
+    Column("refreshed_at", String, nullable=False),
 )
 
 settings = Table(

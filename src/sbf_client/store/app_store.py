@@ -1,9 +1,10 @@
-"""The app database as the rest of the program sees it: region, units added here, settings."""
+"""The app database as the rest of the program sees it: region, units added here (with their 参保登记信息 and
+基本信息), settings."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,22 @@ class RegistrationRow:
     unit_no: str
     agency: str
     tax_authority: str
+
+
+@dataclass(frozen=True)
+class UnitProfile:
+    """单位信息's 基本信息 (manual 4.4) as last downloaded from the 管理子系统, and when."""
+
+    finance_officer: str  # 财务负责人
+    legal_representative: str  # 法定代表人（或单位负责人）
+    industry: str  # 行业
+    enterprise_type: str  # 企业类型
+    address: str  # 地址
+    postcode: str  # 邮政编码
+    phone: str  # 联系电话
+    email: str  # 电子邮箱
+    listed: bool | None  # 上市公司; None when the 管理子系统 has nothing
+    refreshed_at: str
 
 
 @dataclass(frozen=True)
@@ -158,8 +175,10 @@ class AppStore:
         tax_branch: str,
         registrations: list[RegistrationRow],
         added_at: str,
+        profile: UnitProfile | None = None,
     ) -> LocalUnit:
-        """Add a unit and its 参保登记信息 in one transaction; adding it again refreshes the details."""
+        """Add a unit and its 参保登记信息 in one transaction; adding it again refreshes the details. Its
+        基本信息 (``profile``) is replaced when given and left as it was when not (the server sent none)."""
         db_name = unit_db_name(module, taxpayer_id, server_unit_id)
         values = {"name": name, "tax_authority": tax_authority, "tax_branch": tax_branch}
         with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
@@ -197,6 +216,9 @@ class AppStore:
                         for r in registrations
                     ],
                 )
+            if profile is not None:
+                conn.execute(delete(t.unit_profiles).where(t.unit_profiles.c.unit_id == existing))
+                conn.execute(insert(t.unit_profiles).values(unit_id=existing, **asdict(profile)))
         return self.unit(existing)
 
     def registrations(self, unit_id: int) -> list[RegistrationRow]:
@@ -207,6 +229,16 @@ class AppStore:
                 .order_by(t.unit_registrations.c.unit_no)
             ).all()
         return [RegistrationRow(r.unit_no, r.agency, r.tax_authority) for r in rows]
+
+    def unit_profile(self, unit_id: int) -> UnitProfile | None:
+        """The unit's 基本信息 as last downloaded; None when it never was."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.unit_profiles).where(t.unit_profiles.c.unit_id == unit_id)).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        del values["unit_id"]
+        return UnitProfile(**values)
 
     def set_remark(self, unit_id: int, remark: str) -> None:
         with self.engine.begin() as conn:

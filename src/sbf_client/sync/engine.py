@@ -291,15 +291,15 @@ class SyncEngine:
     def _stage(self, run: Run, page: FeedPage[Any], epoch: str, pages: int) -> None:
         """Stage a page and its position in one transaction; a later version of a key replaces an earlier one."""
         dataset = self.dataset
-        to_row = dataset.to_row
+        to_row = dataset.stored_row
+        columns = dataset.stored_columns
         live = [(r.key, r.seq, *to_row(r.data)) for r in page.records if not r.deleted]
         gone = [(r.key, r.seq) for r in page.records if r.deleted]
-        marks = ", ".join("?" * (2 + len(dataset.columns)))
+        marks = ", ".join("?" * (2 + len(columns)))
         with self._writer() as conn, conn.begin():
             if live:
                 conn.exec_driver_sql(
-                    f"INSERT OR REPLACE INTO {dataset.staging} (key, seq, {', '.join(dataset.columns)}) "
-                    f"VALUES ({marks})",
+                    f"INSERT OR REPLACE INTO {dataset.staging} (key, seq, {', '.join(columns)}) VALUES ({marks})",
                     live,
                 )
                 if conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {dataset.staging_deleted})").scalar():

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbf_client.plugins.spec import Chart, MenuItem, Reminders, load_object
+from sbf_client.plugins.spec import Chart, HomeInputs, MenuItem, Reminders
 from sbf_client.services.notices import cached_notices
 
 from .dialogs import inform
@@ -104,19 +104,16 @@ class HomePage(Page):
 
     def refresh(self) -> None:
         self._fill_notices()
-        module, context, unit = self.page.module, self.page.context, self.page.unit
+        module, context = self.page.module, self.page.context
         engine = self.page.engine
 
+        mode, now = context.region().mode, context.clock.now()
+
         def work(_progress) -> HomeData:  # type: ignore[no-untyped-def]
-            reminders = (
-                load_object(module.home_reminders)(context, engine, unit) if module.home_reminders else Reminders()
-            )
-            chart = (
-                load_object(module.home_chart)(engine, context.store.setting("rule_files", {}).get("tables", {}))
-                if module.home_chart
-                else None
-            )
-            return HomeData(reminders, chart)
+            code_tables = context.store.setting("rule_files", {}).get("tables", {})
+            home = HomeInputs(engine=engine, code_tables=code_tables, mode=mode, now=now)
+            reminders, chart = module.load_home_reminders(), module.load_home_chart()
+            return HomeData(reminders(home) if reminders else Reminders(), chart(home) if chart else None)
 
         self.page.runner.run(
             work,

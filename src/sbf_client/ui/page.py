@@ -13,9 +13,9 @@ from sbf_client.services.context import ClientContext
 from sbf_client.services.sync import UnitDatabases
 from sbf_client.services.units import Session
 from sbf_client.store.app_store import LocalUnit
+from sbf_client.store.settings import Settings
 
 from .tasks import ChangeHub, TaskRunner
-from .widgets.sql_table import AppSettings
 
 
 @dataclass
@@ -37,8 +37,8 @@ class PageContext:
         return self.session is None
 
     @property
-    def settings(self) -> AppSettings:
-        return AppSettings(self.context.store)
+    def settings(self) -> Settings:
+        return Settings(self.context.store)
 
     @property
     def engine(self):  # type: ignore[no-untyped-def]
@@ -56,6 +56,10 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload the shown data (after an update); pages that show data override it."""
+
+    def watches(self, changes: frozenset[str]) -> bool:
+        """Whether a change of these data sets concerns the page (it is then refreshed); list pages say which."""
+        return True
 
 
 NOT_OPEN = "该功能尚未开放"

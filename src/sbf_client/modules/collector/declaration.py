@@ -1,4 +1,5 @@
-"""代收单位业务 as data: the manual's chapter 3 menu tree, 首页 providers, datasets."""
+"""代收单位业务 as data: the manual's chapter 3 menu tree, 首页 providers, datasets, and the module's part of the
+sandbox."""
 
 from sbf_client.plugins.spec import DAIZHENG, ZIZHU, MenuItem, ModuleSpec, leaf
 
@@ -65,11 +66,11 @@ MODULE = ModuleSpec(
     id="collector",
     title="代收单位",
     migration_branch="collector",
-    feed="residents",
     password_hint="初始化申报密码为纳税人识别号后6位。如您已修改申报密码，请输入新申报密码。",
     datasets=("sbf_client.modules.collector.sync.datasets:RESIDENTS",),
     menu=MENU,
     shortcuts=("resident_info", "grades", "declaration_records", "pay", "payment_certificate"),
     home_chart="sbf_client.modules.collector.services.home:chart",
+    sandbox="sbf_client.modules.collector.sandbox:SANDBOX",
     order=2,
 )

@@ -1,4 +1,5 @@
-"""用人单位业务 as data: the manual's chapter 2 menu tree, 首页 providers, datasets, jobs, commands."""
+"""用人单位业务 as data: the manual's chapter 2 menu tree, 首页 providers, datasets, jobs, commands, and the
+module's part of the sandbox."""
 
 from sbf_client.plugins.spec import DAIZHENG, ZIZHU, MenuItem, ModuleSpec, StartupJob, leaf
 
@@ -53,7 +54,7 @@ MENU = (
         "queries",
         "查询统计",
         children=(
-            leaf("unit_insurance", "单位参保信息查询", "2.19"),
+            leaf("unit_insurance", "单位参保信息查询", "2.19", page=f"{_UI}.unit_insurance:UnitInsurancePage"),
             leaf("declaration_details", "社保费申报明细查询", "2.20"),
             leaf("dues", "社保费应缴信息查询", "2.21"),
             leaf("arrivals", "社保费到账信息查询", "2.22"),
@@ -75,16 +76,20 @@ MODULE = ModuleSpec(
     id="employer",
     title="用人单位",
     migration_branch="employer",
-    feed="employees",
     password_hint="初始化申报密码为任一单位编号后6位。若单位编号不足6位，则单位编号末尾补0。"
     "如单位编号为“12345”，则初始申报密码为“123450”。",
     datasets=("sbf_client.modules.employer.sync.datasets:EMPLOYEES",),
-    cli=("sbf_client.modules.employer.cli.wages:register",),
+    cli=("sbf_client.modules.employer.cli.wages:register", "sbf_client.modules.employer.cli.employees:register"),
     menu=MENU,
     shortcuts=("employee_info", "daily_wages", "daily_declaration", "pay", "declaration_records", "payment_records"),
     home_reminders=f"{_SERVICES}.home:reminders",
     home_chart=f"{_SERVICES}.home:chart",
-    # 税务代征 regions do not declare 缴费工资 in the client (the tax bureau assesses them): no feedback to fetch.
-    startup=(StartupJob("缴费工资申报反馈", f"{_SERVICES}.wages:startup_feedback", weight=5, modes=(ZIZHU,)),),
+    startup=(
+        # M2666: 登录的过程中会下载单位参保信息 (a small list, fetched whole: no change feed to follow).
+        StartupJob("更新单位参保信息", f"{_SERVICES}.unit_insurance:startup_refresh", weight=2),
+        # 税务代征 regions do not declare 缴费工资 in the client (the tax bureau assesses them): no feedback to fetch.
+        StartupJob("缴费工资申报反馈", f"{_SERVICES}.wages:startup_feedback", weight=5, modes=(ZIZHU,)),
+    ),
+    sandbox="sbf_client.modules.employer.sandbox:SANDBOX",
     order=1,
 )

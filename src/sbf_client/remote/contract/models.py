@@ -1,14 +1,15 @@
-"""Request and response bodies of the 管理子系统 and 征收子系统 APIs, and of the sandbox's admin API."""
+"""Request and response bodies both businesses share, and the sandbox's admin API.
+
+A business's own bodies (its feeds' records, its declarations) are in ``modules/<business>/remote/contract.py``.
+"""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 # A validation error of this type carries a Chinese message for the user; the sandbox passes it on as it is.
 CHINESE_ERROR = "sbf_chinese"
@@ -28,35 +29,10 @@ Money = Annotated[Decimal, BeforeValidator(_no_float)]
 # they enter, not later by a rule (or a background job) that parses them.
 MONTH_PATTERN = r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
+# The businesses a unit is registered for; a module's ``ModuleSpec.id`` is one of them.
 Business = Literal["employer", "collector"]
 Mode = Literal["税务自主模式", "税务代征模式"]
 
-# 新缴费工资: the client's domain rule (modules/employer/domain/wages.py MAX_WAGE) has the same bound.
-MAX_WAGE = Decimal("99999999.99")
-WAGE_RULE = "新缴费工资须为大于0、不超过99999999.99元、最多两位小数的金额（以文本发送，如“9000.00”）"
-# Positive decimal text of at most 8 + 2 digits, so the OpenAPI document says the whole rule (0 and 0.00 too).
-_WAGE_TEXT = re.compile(r"^([1-9][0-9]{0,7}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$")
-
-
-def _wage(value: Any) -> Decimal:
-    """Decimal text (or a Decimal, from the client's own code) within the bound, checked before any arithmetic:
-    "1e999999" or 400 digits never become a number that overflows a rule."""
-    if isinstance(value, str) and _WAGE_TEXT.fullmatch(value):
-        amount = Decimal(value)
-    elif isinstance(value, Decimal) and value.is_finite() and abs(value) <= MAX_WAGE:
-        amount = value
-    else:
-        raise PydanticCustomError(CHINESE_ERROR, WAGE_RULE)
-    if not (0 < amount <= MAX_WAGE and amount == amount.quantize(Decimal("0.01"))):
-        raise PydanticCustomError(CHINESE_ERROR, WAGE_RULE)
-    return amount
-
-
-WageAmount = Annotated[
-    Decimal,
-    BeforeValidator(_wage),
-    WithJsonSchema({"type": "string", "pattern": _WAGE_TEXT.pattern, "description": WAGE_RULE}),
-]
 # Keys the server hands out (record keys, Idempotency-Keys: the client's are uuid4 hex): no control characters,
 # nothing a database refuses (PostgreSQL refuses NUL in text).
 RECORD_KEY_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
@@ -83,7 +59,8 @@ class ServerInfo(Model):
 
 
 # 规则文件 table of the 生效年月 a 缴费工资申报 may name, in months around the current one: both the 管理子系统
-# and the client refuse others (a 9999-12 would otherwise come back 全部申报成功).
+# and the client refuse others (a 9999-12 would otherwise come back 全部申报成功). Only the 用人单位 reads it, but
+# the 规则文件 is one document of the region, served alike to both businesses: its table names belong to it.
 WAGE_PERIOD_TABLE = "wage_period_limits"
 MONTHS_BACK, MONTHS_AHEAD = "months_back", "months_ahead"
 
@@ -161,12 +138,28 @@ class Registration(Model):
     tax_authority: str
 
 
+class UnitBasicInfo(Model):
+    """单位信息 › 基本信息 (manual 4.4) as the 管理子系统 registered it; blank where it holds nothing."""
+
+    finance_officer: str = ""  # 财务负责人
+    legal_representative: str = ""  # 法定代表人（或单位负责人）
+    industry: str = ""  # 行业
+    enterprise_type: str = ""  # 企业类型
+    address: str = ""  # 地址
+    postcode: str = ""  # 邮政编码
+    phone: str = ""  # 联系电话
+    email: str = ""  # 电子邮箱
+    listed: bool | None = None  # 上市公司: 是 / 否; None when not registered
+
+
 class RegistrationInfo(Model):
     taxpayer_id: str
     name: str
     tax_authority: str  # 主管税务机关
     tax_branch: str  # 主管科所分局
     registrations: list[Registration]
+    # 单位信息's 基本信息: optional, so an answer without it (an older 管理子系统) still reads; None is "not sent".
+    basic: UnitBasicInfo | None = None
 
 
 class DemoAccount(Model):
@@ -188,52 +181,6 @@ class DemoAccounts(Model):
 
 
 # ---------------------------------------------------------------- change feeds
-
-
-class InsuredItem(Model):
-    """One 险种 an employee is insured for (职工参保明细 grid); names come from the code tables."""
-
-    item: str  # 征收项目 code
-    category: str  # 征收品目 code
-    sub: str  # 征收子目 code
-    special: str  # 参保人员特殊类别 code
-    base: Money  # 缴费基数
-    start: Month  # 开始缴费月份
-    end: Month | None  # 终止缴费月份; None is 长期
-    mode: Literal["1", "2"]  # 1 税务自主, 2 税务代征
-
-
-class EmployeeData(Model):
-    person_no: str  # 人员编号
-    name: str
-    gender: str  # GB/T 2261.1: 1 男, 2 女
-    id_type: str  # 证件类型 code
-    id_number: str
-    birth_date: date
-    unit_no: str
-    status: str  # 参保状态 code: 1 正常缴费, 2 停止缴费
-    updated_at: str
-    insured: list[InsuredItem]
-
-
-class ResidentItem(Model):
-    item: str
-    grade: str | None  # 缴费档次 code
-    start: Month
-    end: Month | None
-
-
-class ResidentData(Model):
-    person_no: str
-    name: str
-    gender: str
-    id_type: str
-    id_number: str
-    birth_date: date
-    village: str  # 所属村（社区）
-    status: str  # 参保状态 code: 1 正常参保, 2 暂停参保, 3 终止参保
-    updated_at: str
-    insured: list[ResidentItem]
 
 
 class FeedRecord(Model):
@@ -270,70 +217,6 @@ class SubmissionRecord(Model):
     status_code: int
     response: dict[str, Any]
     received_at: str
-
-
-DeclarationType = Literal["日常", "年度"]
-DeclareBy = Literal["按职工", "按险种"]
-
-
-class WageRow(Model):
-    """One row of a 缴费工资申报: an employee (by record key), optionally one 险种, the new wage. The 生效年月 is
-    also checked against the region's ``wage_period_limits`` (by the 管理子系统 and the client), which depend on
-    today and so are no part of the model."""
-
-    key: str = Field(pattern=RECORD_KEY_PATTERN)
-    item: str | None = Field(default=None, pattern=r"^[0-9]{5}$")  # 征收项目 code, 按险种 only
-    new_wage: WageAmount
-    effective_month: Month | None = None  # 生效年月, 日常 only
-
-
-class WageDeclarationRequest(Model):
-    declaration_type: DeclarationType
-    by: DeclareBy
-    rows: list[WageRow] = Field(min_length=1, max_length=100_000)
-
-
-class WageDeclarationAccepted(Model):
-    declaration_id: int
-    status: str  # 待反馈
-    submitted_at: str
-    total: int  # 职工总数
-
-
-class WageDeclarationSummary(Model):
-    """A row of 缴费工资申报记录."""
-
-    declaration_id: int
-    key: str
-    declaration_type: str  # 日常缴费工资申报 / 年度缴费工资申报
-    by: DeclareBy
-    submitted_at: str
-    tax_authority: str
-    total: int
-    status: str  # 待反馈 / 全部申报成功 / 全部申报失败 / 部分申报成功
-
-
-class WageItemResult(Model):
-    """A line of 申报明细: one employee (按职工) or one employee × 险种 (按险种)."""
-
-    key: str
-    name: str
-    id_type: str
-    id_number: str
-    item: str | None
-    old_wage: Money | None
-    new_wage: Money
-    effective_month: Month | None
-    status: str  # 待反馈 / 成功 / 失败 / 部分成功
-    reason: str
-
-
-class WageDeclarationDetail(WageDeclarationSummary):
-    items: list[WageItemResult]
-
-
-class WageDeclarationList(Model):
-    declarations: list[WageDeclarationSummary]
 
 
 # ---------------------------------------------------------------- sandbox administration

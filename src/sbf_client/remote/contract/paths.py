@@ -1,4 +1,7 @@
-"""Endpoint paths. Personal data (ID numbers, passwords) never appears in a path or a query string."""
+"""Endpoint paths both businesses share. Personal data (ID numbers, passwords) never appears in a path or a query
+string. A business's own paths are in ``modules/<business>/remote/contract.py``; the feeds a business serves are
+named there too.
+"""
 
 REGION_ROOT = "/r/{region_id}"
 
@@ -14,8 +17,6 @@ FEED_CHANGES = "/mgmt/v1/units/{unit_id}/feeds/{feed}/changes"  # GET ?since=&li
 FEED_INFO = "/mgmt/v1/units/{unit_id}/feeds/{feed}/info"  # GET: live count, last seq, epoch
 DEMO_ACCOUNTS = "/mgmt/v1/demo/accounts"  # GET: the sandbox's demo taxpayers (演示地区 only)
 SUBMISSION = "/mgmt/v1/units/{unit_id}/submissions/{key}"  # GET: what became of an Idempotency-Key
-WAGE_DECLARATIONS = "/mgmt/v1/units/{unit_id}/wage-declarations"  # POST submit (Idempotency-Key), GET list
-WAGE_DECLARATION = "/mgmt/v1/units/{unit_id}/wage-declarations/{declaration_id}"  # GET: per-employee feedback
 
 # 征收子系统
 COLL_PING = "/coll/v1/ping"
@@ -28,7 +29,6 @@ ADMIN_MUTATE = "/admin/units/{unit_id}/feeds/{feed}/mutate"
 ADMIN_REKEY = "/admin/units/{unit_id}/feeds/{feed}/rekey"
 ADMIN_COMPACT = "/admin/units/{unit_id}/feeds/{feed}/compact"
 
-FEEDS = ("employees", "residents")
 MAX_PAGE = 10_000
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"

@@ -219,7 +219,8 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, changes: frozenset[str]) -> None:
         for page in self.pages.values():
-            page.refresh()
+            if page.watches(changes):
+                page.refresh()
         self.refresh_unread()
 
     # ------------------------------------------------------------------ title band actions

@@ -1,6 +1,6 @@
 """参数设置中心 (chapter 4): tabs 系统管理 (网络管理, 备份恢复, 登录密码设置), 单位管理 (单位信息), 申报管理.
 
-网络管理 (4.1) is built; the other pages come with later versions and say so.
+网络管理 (4.1) and 单位信息 (4.4, ``unit_info``) are built; the other pages come with later versions and say so.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sbf_client.services.context import ClientContext
 from ..network_dialog import NetworkDialog
 from ..page import PlaceholderPage
 from ..tasks import TaskRunner
+from .unit_info import UnitInfoPage
 
 NETWORK_RULES = (
     "一、代理服务器设置可在登录前的【网络设置】中进行，也可在本页面设置。\n"
@@ -72,7 +73,7 @@ class SettingsCenter(QDialog):
     def __init__(self, context: ClientContext, runner: TaskRunner, page_context, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.setWindowTitle("参数设置中心")
-        self.resize(900, 560)
+        self.resize(900, 640)  # 单位信息's 基本信息 and three 单位编号 without scrolling
         layout = QVBoxLayout(self)
         top = QTabWidget()
         system = QTabWidget()
@@ -81,9 +82,10 @@ class SettingsCenter(QDialog):
         system.addTab(_not_open(page_context, "login_password", "登录密码设置", "4.3"), "登录密码设置")
         top.addTab(system, "系统管理")
         units = QTabWidget()
-        units.addTab(_not_open(page_context, "unit_info", "单位信息", "4.4"), "单位信息")
+        units.addTab(UnitInfoPage(context.store, page_context.unit), "单位信息")
         top.addTab(units, "单位管理")
         top.addTab(_not_open(page_context, "declaration_settings", "申报管理", "4.5"), "申报管理")
         layout.addWidget(top)
         self.tabs = top
         self.system_tabs = system
+        self.unit_tabs = units

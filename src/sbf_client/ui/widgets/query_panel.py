@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 FIELDS_PER_ROW = 3
+LIVE_DELAY_MS = 250  # a live search queries once the user pauses typing
+NO_DATE = QDate(1900, 1, 1)  # a date box at this value is empty: no bound
 COLLAPSE_TEXT = "收起查询条件"
 EXPAND_TEXT = "展开查询条件"
 
@@ -38,6 +41,9 @@ class QueryPanel(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._texts: dict[str, QLineEdit] = {}
         self._choices: dict[str, tuple[QComboBox, list[tuple[str, Any]]]] = {}
+        self._ranges: dict[str, tuple[QDateEdit, QDateEdit, str]] = {}
+        self._live = QTimer(self, singleShot=True, interval=LIVE_DELAY_MS)
+        self._live.timeout.connect(self._emit_query)
         self._initial: dict[str, Any] = {}
         self.fields = QWidget(self)
         self.grid = QGridLayout(self.fields)
@@ -74,6 +80,35 @@ class QueryPanel(QWidget):
         self._place(label, edit)
         return edit
 
+    def add_search(self, key: str, label: str, placeholder: str = "") -> QLineEdit:
+        """A text box whose results follow the typing (after a short pause), as well as on Enter and 查询."""
+        edit = self.add_text(key, label, placeholder)
+        edit.textEdited.connect(lambda _text: self._live.start())
+        return edit
+
+    def add_range(self, key: str, label: str, months: bool = False) -> tuple[QDateEdit, QDateEdit]:
+        """Two date (or month) boxes, 起 and 止, each empty until chosen; ``values()`` gives ``(start, end)``."""
+        shown = "yyyy-MM" if months else "yyyy-MM-dd"
+        boxes = []
+        for _ in range(2):
+            box = QDateEdit(self.fields)
+            box.setDisplayFormat(shown)
+            box.setCalendarPopup(True)
+            box.setMinimumDate(NO_DATE)
+            box.setSpecialValueText(" ")  # shown at the minimum: the box is empty
+            box.setDate(NO_DATE)
+            boxes.append(box)
+        pair = QWidget(self.fields)
+        row = QHBoxLayout(pair)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(boxes[0], 1)
+        row.addWidget(QLabel("至", pair))
+        row.addWidget(boxes[1], 1)
+        self._ranges[key] = (boxes[0], boxes[1], "yyyy-MM" if months else "yyyy-MM-dd")
+        self._initial[key] = ("", "")
+        self._place(label, pair)
+        return boxes[0], boxes[1]
+
     def add_choice(self, key: str, label: str, items: Sequence[tuple[str, Any]], value: Any = None) -> QComboBox:
         """A drop-down of (text, data) items; ``value`` (data) is the initial choice, else the first item."""
         combo = QComboBox(self.fields)
@@ -94,7 +129,7 @@ class QueryPanel(QWidget):
             self._initial[key] = _first_data(items)
 
     def _place(self, label: str, field: QWidget) -> None:
-        number = len(self._texts) + len(self._choices) - 1
+        number = len(self._texts) + len(self._choices) + len(self._ranges) - 1
         row, slot = divmod(number, FIELDS_PER_ROW)
         caption = QLabel(label, self.fields)
         caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -126,6 +161,8 @@ class QueryPanel(QWidget):
         for key, (combo, items) in self._choices.items():
             index = combo.currentIndex()
             values[key] = items[index][1] if 0 <= index < len(items) else None
+        for key, (start, end, shown) in self._ranges.items():
+            values[key] = tuple("" if box.date() == NO_DATE else box.date().toString(shown) for box in (start, end))
         return values
 
     def reset(self) -> None:
@@ -134,6 +171,9 @@ class QueryPanel(QWidget):
             edit.setText(self._initial[key])
         for key in self._choices:
             self._select(key, self._initial[key])
+        for start, end, _shown in self._ranges.values():
+            start.setDate(NO_DATE)
+            end.setDate(NO_DATE)
         self._emit_query()
 
     def is_collapsed(self) -> bool:
@@ -144,6 +184,7 @@ class QueryPanel(QWidget):
         self.toggle_button.setText(EXPAND_TEXT if collapsed else COLLAPSE_TEXT)
 
     def _emit_query(self) -> None:
+        self._live.stop()
         self.query.emit(self.values())
 
 

@@ -1,6 +1,6 @@
 """The small read-only tables of cards and dialogs (选择单位, 确认参保登记信息, 职工参保明细, 更新数据明细, the demo
 accounts): a few rows shown at once, never edited, each cell's whole text in its tooltip. Lists over the
-database use ``SqlTableView`` instead."""
+database use ``ListTable`` instead."""
 
 from __future__ import annotations
 

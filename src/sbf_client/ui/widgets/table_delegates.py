@@ -1,4 +1,4 @@
-"""Delegates for ``SqlTableView``: a centred checkbox toggled by a click anywhere in its cell, and link texts
+"""Delegates for ``ListTable``: a centred checkbox toggled by a click anywhere in its cell, and link texts
 (``查看``) that call back with the row's key. Painting beats one widget per cell on lists of 100,000 rows."""
 
 from __future__ import annotations

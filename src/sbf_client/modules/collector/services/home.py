@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-
-from sbf_client.plugins.spec import Chart
+from sbf_client.plugins.spec import Chart, HomeInputs
 
 
-def chart(engine: Engine, code_tables: dict[str, dict[str, str]]) -> Chart:
-    names = code_tables.get("resident_status", {})
-    with engine.connect() as conn:
+def chart(home: HomeInputs) -> Chart:
+    """城乡居民 by 参保状态 and by 所属村（社区） (a ``HomeChart``)."""
+    names = home.code_tables.get("resident_status", {})
+    with home.engine.connect() as conn:
         by_status = conn.exec_driver_sql("SELECT status, count(*) FROM residents GROUP BY status ORDER BY status").all()
         by_village = conn.exec_driver_sql(
             "SELECT village, count(*) FROM residents GROUP BY village ORDER BY count(*) DESC LIMIT 8"

@@ -1,10 +1,11 @@
-"""``sbf-client wages declare|feedback|detail``: 缴费工资申报 from a file, 获取反馈 with the 缴费工资申报记录, and
-one record's 申报明细.
+"""``sbf-client wages template|declare|feedback|detail``: 导入模板下载, 缴费工资申报 from a file, 获取反馈 with
+the 缴费工资申报记录, and one record's 申报明细.
 
-Every command logs in first (the 申报密码 as ``cli/common.py`` takes it): ``declare`` and ``feedback`` need the
-server and say so when it cannot be reached; ``detail`` reads the cache and, without the network, opens it
-with the offline verifier. ``declare`` refuses content declared before unless ``--again`` (or a yes typed at
-the terminal).
+Every command but ``template`` logs in first (the 申报密码 as ``cli/common.py`` takes it): ``declare`` and
+``feedback`` need the server and say so when it cannot be reached; ``detail`` reads the cache and, without the
+network, opens it with the offline verifier. ``declare`` refuses content declared before unless ``--again`` (or
+a yes typed at the terminal), and with ``--error-file`` saves an annotated copy of a file with errors.
+``template`` needs no login: the 险种 dropdown comes from the 规则文件.
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ def cmd_declare(cli: Cli) -> None:
     check = service.check_file(unit, path, cli.args.type, cli.args.by)
     if check.errors:
         more = f"；另有{len(check.errors) - SHOWN_ERRORS}处" if len(check.errors) > SHOWN_ERRORS else ""
+        saved = ""
+        if cli.args.error_file and check.imported is not None:
+            saved = f"标注了错误原因的文件已保存到 {check.annotate(Path(cli.args.error_file))}，修改后可直接导入。"
         raise InputError(
-            f"申报数据有误，未提交（共{len(check.errors)}处）。请修改后重新导入："
+            f"申报数据有误，未提交（共{len(check.errors)}处）。{saved}请修改后重新导入："
             + "；".join(check.errors[:SHOWN_ERRORS])
             + more
         )
@@ -73,6 +77,21 @@ def cmd_declare(cli: Cli) -> None:
         },
         f"提交成功：{record.total} 名职工，状态【{record.status}】。约20秒后可获取反馈：sbf-client wages feedback "
         f"--unit {unit.taxpayer_id}",
+    )
+
+
+def cmd_template(cli: Cli) -> None:
+    """导入模板下载: the template needs the 规则文件's 险种 names, not a login."""
+    from ..services.wages import WageService
+
+    target = Path(cli.args.file)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError("导入模板保存为Excel工作簿，文件名须以 .xlsx 结尾。")
+    if target.is_dir() or not target.parent.is_dir():
+        raise InputError(f"无法保存到 {target}：请指定一个已存在的文件夹中的文件名。")
+    written = WageService(cli.context, cli.databases).write_template(target, cli.args.type, cli.args.by)
+    emit(
+        cli, {"template": str(written)}, f"导入模板已保存：{written}。填写后使用 sbf-client wages declare --file 导入。"
     )
 
 
@@ -128,7 +147,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--file",
         required=True,
         type=text("文件路径", MAX_PATH),
-        help="Excel（.xlsx）或CSV文件：证件号码、姓名、新缴费工资、生效年月",
+        help="导入模板（wages template 下载），或含相同列的Excel/CSV文件：证件号码、姓名、新缴费工资、生效年月",
     )
     declare.add_argument("--type", choices=["日常", "年度"], default="日常", help="日常（默认）或年度缴费工资申报")
     declare.add_argument("--by", choices=["按职工", "按险种"], default="按职工")
@@ -136,8 +155,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     declare.add_argument(
         "--again", action="store_true", help="已提交过内容完全相同的申报时，确认再次申报（否则在终端中询问）"
     )
+    declare.add_argument(
+        "--error-file",
+        type=text("错误标注文件路径", MAX_PATH),
+        help="数据有误时，把标注了错误原因（红色单元格和“错误原因”列）的副本保存到此.xlsx文件",
+    )
     password_options(declare)
     declare.set_defaults(handler=cmd_declare)
+
+    template = sub.add_parser("template", help="导入模板下载：保存缴费工资申报的Excel导入模板", parents=[common])
+    template.add_argument("--file", required=True, type=text("文件路径", MAX_PATH), help="保存到的.xlsx文件")
+    template.add_argument("--type", choices=["日常", "年度"], default="日常", help="日常（默认）或年度缴费工资申报")
+    template.add_argument("--by", choices=["按职工", "按险种"], default="按职工")
+    template.set_defaults(handler=cmd_template)
 
     feedback = sub.add_parser("feedback", help="获取反馈并列出缴费工资申报记录", parents=[common])
     feedback.add_argument("--unit", required=True, type=text("单位", MAX_UNIT_TEXT), help="纳税人识别号或纳税人名称")

@@ -67,13 +67,20 @@ def headcount(engine: Engine) -> Headcount:
     return Headcount(total, paying, stopped)
 
 
+def statistics(engine: Engine, _where: str = "", _params: dict[str, Any] | None = None) -> str:
+    """The line above the list: the whole unit's employees, whatever the query (manual M1155–1159)."""
+    count = headcount(engine)
+    return f"职工总数：{count.total}人  正常缴费：{count.paying}人  停止缴费：{count.stopped}人"
+
+
 def _name(tables: dict[str, dict[str, str]], table: str, code: str) -> str:
     return tables.get(table, {}).get(code, code)
 
 
-def detail(engine: Engine, key: str, tables: dict[str, dict[str, str]]) -> EmployeeDetail | None:
+def detail(engine: Engine, row_id: int, tables: dict[str, dict[str, str]]) -> EmployeeDetail | None:
+    """One employee by the list's key (the row id), or None when the row is gone since the list was read."""
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT * FROM employees WHERE key = :key"), {"key": key}).mappings().first()
+        row = conn.execute(text("SELECT * FROM employees WHERE rowid = :id"), {"id": row_id}).mappings().first()
     if row is None:
         return None
     insured = [

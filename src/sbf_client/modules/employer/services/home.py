@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-
-from sbf_client.plugins.spec import Chart, Reminder, Reminders
-from sbf_client.store.app_store import LocalUnit
+from sbf_client.plugins.spec import Chart, HomeInputs, Reminder, Reminders
 
 NO_WAGE = "存在缴费工资为空的职工，需要给该职工申报缴费工资。"
 
 
-def reminders(context: object, engine: Engine, unit: LocalUnit) -> Reminders:
-    """What the cached data shows needs doing. 预处理信息 and 欠费 come with the 社保费申报 and 缴费 pages;
-    until those are cached, only the employees' own data can raise a reminder."""
-    with engine.connect() as conn:
+def reminders(home: HomeInputs) -> Reminders:
+    """What the cached data shows needs doing (a ``HomeReminders``). 预处理信息 and 欠费 come with the 社保费申报
+    and 缴费 pages; until those are cached, only the employees' own data can raise a reminder."""
+    with home.engine.connect() as conn:
         missing_wage = conn.exec_driver_sql(
             "SELECT EXISTS (SELECT 1 FROM employees e, json_each(e.insured) i WHERE e.status = '1' "
             "AND json_extract(i.value, '$.mode') = '1' AND json_extract(i.value, '$.end') IS NULL "
@@ -23,10 +20,11 @@ def reminders(context: object, engine: Engine, unit: LocalUnit) -> Reminders:
     return Reminders(alerts=alerts)
 
 
-def chart(engine: Engine, code_tables: dict[str, dict[str, str]]) -> Chart:
-    statuses = code_tables.get("employee_status", {})
-    items = code_tables.get("item", {})
-    with engine.connect() as conn:
+def chart(home: HomeInputs) -> Chart:
+    """Employees by 参保状态, and the paying ones by 险种 (a ``HomeChart``)."""
+    statuses = home.code_tables.get("employee_status", {})
+    items = home.code_tables.get("item", {})
+    with home.engine.connect() as conn:
         by_status = conn.exec_driver_sql("SELECT status, count(*) FROM employees GROUP BY status ORDER BY status").all()
         by_item = conn.exec_driver_sql(
             "SELECT json_extract(i.value, '$.item') AS item, count(*) FROM employees e, json_each(e.insured) i "

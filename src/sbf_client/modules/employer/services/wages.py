@@ -29,7 +29,8 @@ from sqlalchemy import Connection, Engine, insert, or_, select, update
 from sbf_client.core.clock import format_timestamp
 from sbf_client.core.errors import InputError
 from sbf_client.core.periods import Period
-from sbf_client.documents.tabular import read_table
+from sbf_client.documents.importing import read_import
+from sbf_client.documents.templates import write_template
 from sbf_client.outbox.engine import DONE, Answer, Entry, Outbox, entry_of, outbox
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract.models import MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
@@ -43,16 +44,15 @@ from sbf_client.store.app_store import LocalUnit
 from ..domain.wages import (
     DEFAULT_MONTHS_AHEAD,
     DEFAULT_MONTHS_BACK,
-    ID_HEADERS,
     DeclarationType,
     DeclareBy,
-    Employee,
     MonthWindow,
     WageCheck,
-    check_rows,
     payload,
 )
-from ..store.tables import employees, wage_declaration_items, wage_declarations
+from ..remote.api import WageApi
+from ..store.tables import wage_declaration_items, wage_declarations
+from .wage_import import WageFileCheck, check_wage_rows, reading_specs, wage_template
 
 KIND = "wage_declaration"
 REFUSED_AS_STORED = "该申报数据不符合现行申报规则，未能提交。请重新导入后再申报。"
@@ -130,31 +130,26 @@ class WageService:
 
     # ------------------------------------------------------------------ preparing
 
-    def check_file(self, unit: LocalUnit, path: Path, declaration_type: DeclarationType, by: DeclareBy) -> WageCheck:
-        """Read the file and check every row against the cached employees; nothing is sent."""
-        table = read_table(path)
-        if not any(h in table.headers for h in ID_HEADERS):
-            raise InputError("文件缺少“证件号码”列，请使用导入模板填写。")
-        wanted = {next((r[h] for h in ID_HEADERS if r.get(h)), "").strip().upper() for r in table.rows}
-        known = self._employees(self.databases.engine(unit), wanted)
-        current = Period.of(self.context.clock.now().date())
+    def check_file(
+        self, unit: LocalUnit, path: Path, declaration_type: DeclarationType, by: DeclareBy
+    ) -> WageFileCheck:
+        """Read the file (the 缴费工资导入模板, or a table of the same columns: see ``wage_import``) and check
+        every row against the cached employees, as a set in SQL; nothing is sent or written."""
         tables = self.context.code_tables()
+        item_names = tables.get("item", {})
+        template, loose = reading_specs(declaration_type, by)
+        imported = read_import(path, template, untemplated=loose)
+        current = Period.of(self.context.clock.now().date())
         window = month_window(tables.get(WAGE_PERIOD_TABLE))
-        return check_rows(
-            table.rows, table.row_numbers, known, tables.get("item", {}), declaration_type, by, current, window
-        )
+        with self.databases.engine(unit).connect() as conn:
+            check = check_wage_rows(conn, imported, item_names, declaration_type, current, window)
+        check.template = wage_template(declaration_type, by, tuple(item_names.values()))
+        return check
 
-    def _employees(self, engine: Engine, id_numbers: set[str]) -> dict[str, Employee]:
-        found: dict[str, Employee] = {}
-        numbers = sorted(n for n in id_numbers if n)
-        with engine.connect() as conn:
-            for start in range(0, len(numbers), 500):
-                chunk = numbers[start : start + 500]
-                for row in conn.execute(select(employees).where(employees.c.id_number.in_(chunk))):
-                    found[row.id_number] = Employee(
-                        row.key, row.name, row.id_type, row.id_number, orjson.loads(row.insured)
-                    )
-        return found
+    def write_template(self, path: Path, declaration_type: DeclarationType, by: DeclareBy) -> Path:
+        """导入模板下载: the 缴费工资导入模板 for the type and way, its 险种 dropdown from the 规则文件."""
+        names = tuple(self.context.code_tables().get("item", {}).values())
+        return write_template(wage_template(declaration_type, by, names), path)
 
     # ------------------------------------------------------------------ submitting
 
@@ -257,7 +252,8 @@ class WageService:
         return None
 
     def _transport(self, unit: LocalUnit, session: Session):  # type: ignore[no-untyped-def]
-        api = self.context.api()
+        remote = self.context.api()
+        api = WageApi(remote)
 
         def send(key: str, body: dict[str, Any]) -> Answer:
             try:
@@ -267,7 +263,7 @@ class WageService:
             return Answer(202, accepted.model_dump(mode="json"))
 
         def lookup(key: str) -> Answer | None:
-            record = api.submission(unit.server_unit_id, session.token, key)
+            record = remote.submission(unit.server_unit_id, session.token, key)
             return None if record is None else Answer(record.status_code, record.response)
 
         return send, lookup
@@ -291,7 +287,7 @@ class WageService:
         engine = self.databases.engine(unit)
         Outbox(engine, self.context.clock, settle=_carry_answer).reconcile(KIND, *self._transport(unit, session))
         _carry_stored_answers(engine)
-        api = self.context.api()
+        api = WageApi(self.context.api())
         with engine.connect() as conn:
             waiting = conn.execute(select(wage_declarations).where(wage_declarations.c.status == PENDING)).all()
         for row in waiting:

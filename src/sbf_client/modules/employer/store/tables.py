@@ -21,6 +21,8 @@ employees = Table(
     Column("status", String, nullable=False),
     Column("updated_at", String, nullable=False),
     Column("insured", Text, nullable=False),
+    Column("name_initials", String, nullable=False),  # 林婷 → lt (domain.pinyin), for the name search box
+    Column("name_pinyin", String, nullable=False),  # 林婷 → linting
 )
 
 wage_declarations = Table(

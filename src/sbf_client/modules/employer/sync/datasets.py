@@ -1,6 +1,12 @@
-"""The ``employees`` dataset: the employee change feed (contract: ``EmployeeData``) into ``employees``."""
+"""The ``employees`` dataset: the employee change feed (contract: ``EmployeeData``) into ``employees``.
 
-from sbf_client.sync.dataset import feed_dataset
+Each row also carries its name's pinyin search keys (``name_initials``, ``name_pinyin``), computed as it is
+staged, and ``employees_fts`` (the substring index of 姓名 and its pinyin) follows each run.
+"""
+
+from sbf_client.sync.dataset import Derived, feed_dataset
+
+from ..domain.pinyin import pinyin_keys
 
 EMPLOYEES = feed_dataset(
     name="employees",
@@ -20,5 +26,7 @@ EMPLOYEES = feed_dataset(
     ),
     raw=frozenset({"insured"}),
     upper=frozenset({"id_number"}),
+    derived=(Derived(source="name", columns=("name_initials", "name_pinyin"), compute=pinyin_keys),),
+    text_index="employees_fts",
 )
 COLUMNS = EMPLOYEES.columns

@@ -1,141 +1,154 @@
-"""职工参保信息更新 (manual 2.2): the cached employees — query, statistics, 查看, 增量更新 / 全量更新.
+"""职工参保信息更新 (manual 2.2): the cached employees on the page kit — query, statistics, 查看, 导出,
+and its own actions: 增量更新 / 全量更新, 编辑 (the employee's 分组) and 分组 ▾ (分组管理, 下载批量编辑职工分组模板,
+批量编辑职工分组).
 
-Everything is read from the unit database, so the page works offline; the updates need the server.
+The list is ``services.lists.EMPLOYEES``; everything is read from the unit database, so the page works
+offline (groups included: they are the unit's own data); the updates need the server. A change of groups or
+members is announced as ``employee_groups``: the page then reloads its 分组 drop-down and the list.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton
 
-from sbf_client.core.ids import mask_id_number
-from sbf_client.plugins.spec import MenuItem
+from sbf_client.core.errors import SbfError
 from sbf_client.services.sync import SyncService
 from sbf_client.sync.engine import SyncResult
 from sbf_client.sync.progress import Progress, ProgressText, ProgressUpdate
 from sbf_client.ui.dialogs import ask, inform
-from sbf_client.ui.page import Page, PageContext
+from sbf_client.ui.list_page import ListPage
 from sbf_client.ui.tasks import Changed, Task
-from sbf_client.ui.widgets.query_panel import QueryPanel
-from sbf_client.ui.widgets.sql_source import Column, Filter, SqlSource
-from sbf_client.ui.widgets.sql_table import SqlTableView
 
-from ..services.employees import changes_of_runs, detail, headcount
+from ..services.employees import changes_of_runs, detail
+from ..services.group_import import MEMBERS_TEMPLATE, MembersImport, import_members, write_members_template
+from ..services.groups import employee_group, set_employee_group
+from ..services.lists import EMPLOYEES, GROUPS_CHANGED
+from ..store.groups import group_choices
 from .employee_detail import EmployeeDetailDialog
+from .employee_edit import EmployeeEditDialog, show_as_tree
+from .group_manager import GroupManagerDialog
+from .import_report import ImportReportDialog
 from .update_details import UpdateDetailsDialog
 
 OFFLINE_TIP = "离线状态下无法更新，请连接网络后重新登录。"
-COUNTING = "正在统计职工人数…"
-RECOUNTING = "（正在重新统计…）"
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+class EmployeeInfoPage(ListPage):
+    spec = EMPLOYEES
 
-
-class EmployeeInfoPage(Page):
-    def __init__(self, page: PageContext, item: MenuItem) -> None:
-        super().__init__(page, item)
-        self.codes: dict[str, dict[str, str]] = (page.context.store.setting("rule_files") or {}).get("tables", {})
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        self.query = self._query_panel()
-        layout.addWidget(self.query)
-        bar = QHBoxLayout()
-        self.incremental = QPushButton("增量更新")
-        self.full = QPushButton("全量更新")
-        self.full.setObjectName("Secondary")
-        self.incremental.clicked.connect(lambda: self.update_employees(full=False))
-        self.full.clicked.connect(lambda: self.update_employees(full=True))
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.incremental: QPushButton = self.buttons["incremental"]
+        self.full: QPushButton = self.buttons["full"]
         for button in (self.incremental, self.full):
-            button.setEnabled(not page.offline)
-            button.setToolTip(OFFLINE_TIP if page.offline else "")
-            bar.addWidget(button)
-        bar.addSpacing(24)
-        self.stats = QLabel(COUNTING)
-        self.stats.setStyleSheet("font-weight: bold;")
-        self._counted = ""  # the last statistics shown, kept on show (marked) while they are recounted
-        self._fresh = False  # refreshed for an update's result before the ChangeHub's refresh arrives
+            button.setToolTip(OFFLINE_TIP if self.page.offline else "")
         self.update_task: Task | None = None  # the last 增量更新 / 全量更新 started
-        bar.addWidget(self.stats, 1)  # the rest of the row: its text changes length as it is recounted
-        layout.addLayout(bar)
-        self.table = SqlTableView(
-            "employees", self._source(), page.settings, page.runner, checkable=True, numbered=False, paged=True
+        self.group_task: Task | None = None  # the last group change, template or import started
+        self._fresh = False  # refreshed for an update's result before the ChangeHub's refresh arrives
+        self.group_field: QComboBox = next(
+            label.buddy() for label in self.query_panel.findChildren(QLabel) if label.text() == "分组："
         )
-        self.table.add_action_column("操作", [("查看", self.show_detail)])
-        self.table.activated.connect(self.show_detail)
-        layout.addWidget(self.table, 1)
-        self.query.query.connect(self._apply_query)
-        self.refresh()
-
-    # ------------------------------------------------------------------ building
-
-    def _code(self, table: str):  # type: ignore[no-untyped-def]
-        names = self.codes.get(table, {})
-        return lambda code: names.get(code, code or "")
-
-    def _source(self) -> SqlSource:
-        columns = [
-            Column("name", "姓名", "name", width=110),
-            Column("gender", "性别", "gender", width=60, align="center", format=self._code("gender")),
-            Column("id_type", "证件类型", "id_type", width=150, format=self._code("id_type")),
-            Column("id_number", "证件号码", "id_number", width=190, format=mask_id_number),
-            Column("status", "参保状态", "status", width=100, align="center", format=self._code("employee_status")),
-            Column("unit_no", "单位编号", "unit_no", width=140),
-            Column("updated_at", "更新时间", "updated_at", width=170, align="center"),
-        ]
-        return SqlSource(self.page.engine, "employees", "key", columns, default_order="name")
-
-    def _query_panel(self) -> QueryPanel:
-        panel = QueryPanel()
-        panel.add_text("name", "姓名：")
-        id_types = [("全部", None), *[(name, code) for code, name in self.codes.get("id_type", {}).items()]]
-        panel.add_choice("id_type", "证件类型：", id_types)
-        panel.add_text("id_number", "证件号码：", placeholder="支持模糊查询")
-        panel.add_choice("status", "参保状态：", [("全部", None), ("正常缴费", "1"), ("停止缴费", "2")])
-        unit_nos = [r.unit_no for r in self.page.context.store.registrations(self.page.unit.id)]
-        panel.add_choice("unit_no", "单位编号：", [("全部", None), *[(no, no) for no in unit_nos]])
-        return panel
-
-    # ------------------------------------------------------------------ data
-
-    def _filters(self, values: dict[str, Any]) -> list[Filter]:
-        filters = []
-        if values.get("name"):
-            filters.append(Filter("name LIKE :name ESCAPE '\\'", {"name": _like(values["name"])}))
-        if values.get("id_number"):
-            filters.append(Filter("id_number LIKE :idn ESCAPE '\\'", {"idn": _like(values["id_number"].upper())}))
-        for key in ("id_type", "status", "unit_no"):
-            if values.get(key) is not None:
-                filters.append(Filter(f"{key} = :{key}", {key: values[key]}))
-        return filters
-
-    def _apply_query(self, values: dict[str, Any]) -> None:
-        self.table.set_query(self._filters(values))
+        show_as_tree(self.group_field)
 
     def refresh(self) -> None:
         if self._fresh:  # this change was shown already, when the update finished
             self._fresh = False
             return
-        self._apply_query(self.query.values())
-        self.stats.setText(f"{self._counted}{RECOUNTING}" if self._counted else COUNTING)
-        engine = self.page.engine
-        self.page.runner.run(lambda _p: headcount(engine), self._show_stats, parent=self, show_progress=False)
-
-    def _show_stats(self, count) -> None:  # type: ignore[no-untyped-def]
-        self._counted = f"职工总数：{count.total}人  正常缴费：{count.paying}人  停止缴费：{count.stopped}人"
-        self.stats.setText(self._counted)
-
-    # ------------------------------------------------------------------ actions
+        groups = self.choices(self.spec.query_field("group"))
+        self.query_panel.set_choices("group", groups)  # a deleted group's choice falls back to 全部
+        shown = self.table.model.query().values.get("group")
+        if shown is not None and all(value != shown for _text, value in groups):
+            self.run_query(self.query_panel.values())  # the list was of a group that is gone
+        else:
+            super().refresh()  # the same rows, on the same page
 
     def show_detail(self, key: Any) -> None:
-        employee = detail(self.page.engine, key, self.codes)
+        employee = detail(self.page.engine, key, self.codes.tables)
         if employee is None:
             inform(self, "该职工的信息已更新，请重新查询。")
             return
         registrations = self.page.context.store.registrations(self.page.unit.id)
-        EmployeeDetailDialog(employee, registrations, parent=self).exec()
+        group = employee_group(self.page.engine, key).path
+        EmployeeDetailDialog(employee, registrations, group, parent=self).exec()
+
+    # ------------------------------------------------------------------ 分组
+    def edit_employee(self, key: Any) -> None:
+        """编辑: 编辑人员信息, then the chosen group saved on a worker."""
+        engine = self.page.engine
+        try:
+            employee = employee_group(engine, key)
+        except SbfError as error:
+            inform(self, error.message)
+            return
+        dialog = EmployeeEditDialog(employee, group_choices(engine), self)
+        accepted = dialog.exec() == EmployeeEditDialog.DialogCode.Accepted
+        chosen, now = dialog.chosen(), self.page.context.clock.now()
+        dialog.deleteLater()
+        if not accepted:
+            return
+        self.group_task = self.page.runner.run(
+            lambda _p: Changed(set_employee_group(engine, key, chosen, now), frozenset({GROUPS_CHANGED})),
+            parent=self,
+            title="正在保存",
+            cancellable=False,
+            show_progress=False,
+        )
+
+    def manage_groups(self) -> None:
+        """分组管理 (its 保存 announces the change; the page then refreshes)."""
+        dialog = GroupManagerDialog(self.page.engine, self.page.context.clock, self.page.runner, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def download_group_template(self) -> None:
+        name = f"{MEMBERS_TEMPLATE}.xlsx"
+        path, _filter = QFileDialog.getSaveFileName(self, "下载批量编辑职工分组模板", name, "Excel 文件 (*.xlsx)")
+        if path:
+            self.write_group_template(Path(path))
+
+    def write_group_template(self, path: Path) -> None:
+        """The template, filled with every employee and their group now (on a worker: a large unit takes a while)."""
+        engine = self.page.engine
+        self.group_task = self.page.runner.run(
+            lambda _p: write_members_template(engine, path),
+            lambda count: inform(self, f"模板已保存（共{count}名职工）：{path}"),
+            parent=self,
+            title="正在生成模板",
+            cancellable=False,
+        )
+
+    def import_group_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "批量编辑职工分组", "", "Excel 文件 (*.xlsx)")
+        if path:
+            self.import_groups_from(Path(path))
+
+    def import_groups_from(self, path: Path) -> None:
+        """批量编辑职工分组: checked as a whole, applied only when every row is right; else the errors per row."""
+        engine, now = self.page.engine, self.page.context.clock.now()
+
+        def work(_progress):  # type: ignore[no-untyped-def]
+            result = import_members(engine, path, now)
+            return Changed(result, frozenset({GROUPS_CHANGED}) if result.ok else frozenset())
+
+        self.group_task = self.page.runner.run(
+            work, lambda result: self._imported(result, path), parent=self, title="正在导入", cancellable=False
+        )
+
+    def _imported(self, result: MembersImport, path: Path) -> None:
+        if not result.ok:
+            name = f"{path.stem}_错误报告.xlsx"
+            report = ImportReportDialog("批量编辑职工分组", result.errors, result.annotate, name, self)
+            report.exec()
+            report.deleteLater()
+            return
+        inform(
+            self,
+            f"导入成功：共{len(result.rows)}行，{result.changed}名职工设置了新的分组，{result.cleared}名职工取消了分组，"
+            f"{result.unchanged}名职工的分组没有变化。",
+        )
 
     def update_employees(self, *, full: bool, confirm_deletions: bool = False) -> None:
         if self.page.session is None:
@@ -151,7 +164,6 @@ class EmployeeInfoPage(Page):
             return
         service = SyncService(self.page.context, self.page.databases)
         unit, session = self.page.unit, self.page.session
-
         words = ProgressText("人")
 
         def work(progress):  # type: ignore[no-untyped-def]
@@ -171,7 +183,7 @@ class EmployeeInfoPage(Page):
         # the list and its statistics are refreshed now, not left stale behind them.
         self.refresh()
         self._fresh = True
-        result = results[0]
+        result = next(r for r in results if r.dataset == "employees")
         if result.awaiting_confirmation:
             if ask(
                 self,
@@ -183,13 +195,40 @@ class EmployeeInfoPage(Page):
             ):
                 self.update_employees(full=True, confirm_deletions=True)
             else:
-                SyncService(self.page.context, self.page.databases).engines(self.page.unit, self.page.session)[
-                    0
-                ].discard_pending()  # type: ignore[arg-type]
+                engines = SyncService(self.page.context, self.page.databases).engines(self.page.unit, self.page.session)
+                next(e for e in engines if e.dataset.name == "employees").discard_pending()
             return
         changed = result.added + result.changed + result.deleted
         if changed and ask(self, "更新完成", f"本次共更新了{changed}条职工信息，是否查看更新明细？", yes="是", no="否"):
-            lines = changes_of_runs(self.page.engine, result.run_ids, self.codes)
+            lines = changes_of_runs(self.page.engine, result.run_ids, self.codes.tables)
             UpdateDetailsDialog(lines, self).exec()
         elif not changed:
             inform(self, "更新完成，职工信息没有变化。")
+
+
+def update_incremental(page: EmployeeInfoPage, _keys: list[Any]) -> None:
+    page.update_employees(full=False)
+
+
+def update_full(page: EmployeeInfoPage, _keys: list[Any]) -> None:
+    page.update_employees(full=True)
+
+
+def show_detail(page: EmployeeInfoPage, keys: list[Any]) -> None:
+    page.show_detail(keys[0])
+
+
+def edit_employee(page: EmployeeInfoPage, keys: list[Any]) -> None:
+    page.edit_employee(keys[0])
+
+
+def manage_groups(page: EmployeeInfoPage, _keys: list[Any]) -> None:
+    page.manage_groups()
+
+
+def download_group_template(page: EmployeeInfoPage, _keys: list[Any]) -> None:
+    page.download_group_template()
+
+
+def import_group_file(page: EmployeeInfoPage, _keys: list[Any]) -> None:
+    page.import_group_file()

@@ -1,4 +1,4 @@
-"""缴费工资申报 in the 管理子系统: accept → 待反馈 → per-employee results after the feedback delay.
+"""缴费工资申报 in the sandbox's 管理子系统: accept → 待反馈 → per-employee results after the feedback delay.
 
 On acceptance every 日常 生效年月 must lie within the region's ``wage_period_limits`` (规则文件) around the
 current month. The rules applied when a declaration matures: the employee must be on the unit's roll; only
@@ -24,18 +24,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sbf_client.core.money import format_amount, from_fen
 from sbf_client.core.periods import Period
 from sbf_client.remote.contract import errors as codes
-from sbf_client.remote.contract.models import (
-    MAX_WAGE,
-    MONTH_PATTERN,
-    MONTHS_AHEAD,
-    MONTHS_BACK,
-    WAGE_PERIOD_TABLE,
-    WageDeclarationRequest,
-)
+from sbf_client.remote.contract.models import MONTH_PATTERN, MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
+from sbf_sandbox import db, feeds
+from sbf_sandbox.catalog import CODE_TABLES
+from sbf_sandbox.errors import ApiFailure
 
-from . import db, feeds
-from .catalog import CODE_TABLES
-from .errors import ApiFailure
+from ..remote.contract import EMPLOYEES, MAX_WAGE, WageDeclarationRequest
+from .tables import wage_declarations, wage_items
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +79,7 @@ def accept(
             )
     submitted = now.strftime(_STAMP)
     declaration_id = conn.execute(
-        insert(db.wage_declarations).values(
+        insert(wage_declarations).values(
             unit_id=unit_id,
             key=key,
             declaration_type=request.declaration_type,
@@ -96,7 +91,7 @@ def accept(
         )
     ).inserted_primary_key[0]
     conn.execute(
-        insert(db.wage_items),
+        insert(wage_items),
         [
             {
                 "declaration_id": declaration_id,
@@ -148,12 +143,12 @@ def process_due(engine: Engine, now: datetime, unit_id: str | None = None) -> in
     """Give feedback to every declaration whose delay has passed (only ``unit_id``'s when given); returns how
     many were processed. A declaration that cannot be processed is failed with the reason, and the others go
     on: neither the background tick nor a unit's request is stopped by another's bad data."""
-    conditions = [db.wage_declarations.c.status == PENDING, db.wage_declarations.c.due_at <= now.isoformat()]
+    conditions = [wage_declarations.c.status == PENDING, wage_declarations.c.due_at <= now.isoformat()]
     if unit_id is not None:
-        conditions.append(db.wage_declarations.c.unit_id == unit_id)
+        conditions.append(wage_declarations.c.unit_id == unit_id)
     with engine.connect() as conn:
         due = (
-            conn.execute(select(db.wage_declarations.c.id).where(*conditions).order_by(db.wage_declarations.c.id))
+            conn.execute(select(wage_declarations.c.id).where(*conditions).order_by(wage_declarations.c.id))
             .scalars()
             .all()
         )
@@ -186,19 +181,17 @@ def _fail(engine: Engine, declaration_id: int, now: datetime, reason: str) -> No
     try:
         with engine.connect().execution_options(write=True) as conn, conn.begin():
             declaration = conn.execute(
-                select(db.wage_declarations.c.status).where(db.wage_declarations.c.id == declaration_id)
+                select(wage_declarations.c.status).where(wage_declarations.c.id == declaration_id)
             ).first()
             if declaration is None or declaration.status != PENDING:
                 return
             items = conn.execute(
-                select(db.wage_items).where(
-                    db.wage_items.c.declaration_id == declaration_id, db.wage_items.c.status == PENDING
-                )
+                select(wage_items).where(wage_items.c.declaration_id == declaration_id, wage_items.c.status == PENDING)
             ).all()
             for item in items:
                 conn.execute(
-                    update(db.wage_items)
-                    .where(db.wage_items.c.declaration_id == declaration_id, db.wage_items.c.position == item.position)
+                    update(wage_items)
+                    .where(wage_items.c.declaration_id == declaration_id, wage_items.c.position == item.position)
                     .values(
                         status="失败",
                         reason=reason,
@@ -207,8 +200,8 @@ def _fail(engine: Engine, declaration_id: int, now: datetime, reason: str) -> No
                     )
                 )
             conn.execute(
-                update(db.wage_declarations)
-                .where(db.wage_declarations.c.id == declaration_id)
+                update(wage_declarations)
+                .where(wage_declarations.c.id == declaration_id)
                 .values(status=ALL_FAILED, processed_at=now.strftime(_STAMP))
             )
     except Exception:
@@ -232,20 +225,16 @@ def _row_problem(row, daily: bool) -> str:  # type: ignore[no-untyped-def]
 def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
     stamp = now.strftime(_STAMP)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
-        declaration = conn.execute(
-            select(db.wage_declarations).where(db.wage_declarations.c.id == declaration_id)
-        ).one()
+        declaration = conn.execute(select(wage_declarations).where(wage_declarations.c.id == declaration_id)).one()
         if declaration.status != PENDING:
             return  # another request processed it first
         unit = conn.execute(select(db.units.c.region_id).where(db.units.c.unit_id == declaration.unit_id)).one()
         region = conn.execute(select(db.regions).where(db.regions.c.region_id == unit.region_id)).one()
         band = _band(region)
         items = conn.execute(
-            select(db.wage_items)
-            .where(db.wage_items.c.declaration_id == declaration_id)
-            .order_by(db.wage_items.c.position)
+            select(wage_items).where(wage_items.c.declaration_id == declaration_id).order_by(wage_items.c.position)
         ).all()
-        records = feeds.load(conn, declaration.unit_id, "employees", {i.record_key for i in items})
+        records = feeds.load(conn, declaration.unit_id, EMPLOYEES, {i.record_key for i in items})
         daily = declaration.declaration_type == "日常"
         per_employee: dict[str, list[str]] = {}
         changed: dict[str, dict[str, Any]] = {}
@@ -261,8 +250,8 @@ def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
                 reason = f"该行数据无法处理（{type(error).__name__}），请核对后重新申报"
             per_employee.setdefault(row.record_key, []).append(reason)
             conn.execute(
-                update(db.wage_items)
-                .where(db.wage_items.c.declaration_id == declaration_id, db.wage_items.c.position == row.position)
+                update(wage_items)
+                .where(wage_items.c.declaration_id == declaration_id, wage_items.c.position == row.position)
                 .values(
                     status="成功" if not reason else "失败",
                     reason=reason,
@@ -282,11 +271,11 @@ def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
         else:
             status = "部分申报成功"
         feeds.write(
-            conn, declaration.unit_id, "employees", [feeds.Change(key, data) for key, data in changed.items()], stamp
+            conn, declaration.unit_id, EMPLOYEES, [feeds.Change(key, data) for key, data in changed.items()], stamp
         )
         conn.execute(
-            update(db.wage_declarations)
-            .where(db.wage_declarations.c.id == declaration_id)
+            update(wage_declarations)
+            .where(wage_declarations.c.id == declaration_id)
             .values(status=status, processed_at=stamp)
         )
 
@@ -345,9 +334,7 @@ def listing(engine: Engine, unit_id: str) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         authority = _tax_authority(conn, unit_id)
         rows = conn.execute(
-            select(db.wage_declarations)
-            .where(db.wage_declarations.c.unit_id == unit_id)
-            .order_by(db.wage_declarations.c.id)
+            select(wage_declarations).where(wage_declarations.c.unit_id == unit_id).order_by(wage_declarations.c.id)
         ).all()
     return [_summary(row, authority) for row in rows]
 
@@ -355,17 +342,15 @@ def listing(engine: Engine, unit_id: str) -> list[dict[str, Any]]:
 def detail(engine: Engine, unit_id: str, declaration_id: int) -> dict[str, Any]:
     with engine.connect() as conn:
         declaration = conn.execute(
-            select(db.wage_declarations).where(
-                db.wage_declarations.c.id == declaration_id, db.wage_declarations.c.unit_id == unit_id
+            select(wage_declarations).where(
+                wage_declarations.c.id == declaration_id, wage_declarations.c.unit_id == unit_id
             )
         ).first()
         if declaration is None:
             raise ApiFailure(404, codes.NOT_FOUND)
         authority = _tax_authority(conn, unit_id)
         items = conn.execute(
-            select(db.wage_items)
-            .where(db.wage_items.c.declaration_id == declaration_id)
-            .order_by(db.wage_items.c.position)
+            select(wage_items).where(wage_items.c.declaration_id == declaration_id).order_by(wage_items.c.position)
         ).all()
     return {
         **_summary(declaration, authority),

@@ -1,13 +1,13 @@
-"""``SqlTableView``: the list of a page — a lazy table, a pager and the exact total.
+"""``ListTable``: the list of a page — a lazy table, a pager and the exact total — over a ``ListSource``.
 
-The page size is one setting for every paged list (``table.page_size``); column widths are remembered per
-list (``table.widths.<table id>``). The model is ``SqlTableModel`` (``sql_table_model``), re-exported here.
+The page size is one setting for every paged list; column widths are remembered per list. The model is
+``ListTableModel`` (``list_model``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,72 +22,48 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbf_client.store.lists import ListQuery, ListSource
+from sbf_client.store.settings import COLUMN_WIDTHS, PAGE_SIZE, PAGE_SIZES, Settings
 from sbf_client.ui.tasks import TaskRunner
+from sbf_client.ui.widgets.list_model import Formatter, ListTableModel
 from sbf_client.ui.widgets.loading_overlay import LoadingOverlay
-from sbf_client.ui.widgets.sql_source import Filter, SqlSource
-from sbf_client.ui.widgets.sql_table_model import SqlTableModel
 from sbf_client.ui.widgets.table_delegates import ActionDelegate, CheckDelegate
 
-__all__ = ["PAGE_SIZES", "AppSettings", "SettingsStore", "SqlTableModel", "SqlTableView"]
+__all__ = ["ListTable", "ListTableModel"]
 
-PAGE_SIZES = (10, 20, 50, 100, 500, 1000, 5000, 10000)
-DEFAULT_PAGE_SIZE = 1000
-PAGE_SIZE_SETTING = "table.page_size"
 MIN_COLUMN_WIDTH = 40
 SAVE_WIDTHS_DELAY_MS = 300
 ROW_HEIGHT = 30
 LOADING_TEXT = "正在加载…"
 QUERYING_TEXT = "正在查询…"
+COUNTING_TEXT = "正在统计条数…"
 # A new query of a list already shown keeps its rows; only one slower than this says it is running, so that a
 # quick refresh does not flicker the count.
 QUERYING_DELAY_MS = 300
 
 
-class SettingsStore(Protocol):
-    def get(self, key: str, default: Any) -> Any: ...
-
-    def set(self, key: str, value: Any) -> None: ...
-
-
-class AppSettings:
-    """``SettingsStore`` over the application store (anything with ``setting`` and ``set_setting``)."""
-
-    def __init__(self, store: Any) -> None:
-        self.store = store
-
-    def get(self, key: str, default: Any) -> Any:
-        return self.store.setting(key, default)
-
-    def set(self, key: str, value: Any) -> None:
-        self.store.set_setting(key, value)
-
-
-class SqlTableView(QWidget):
-    """A table over an ``SqlSource`` with, below it, the total and (when paged) the pager."""
+class ListTable(QWidget):
+    """A table over a ``ListSource`` with, below it, the total and (when paged) the pager."""
 
     activated = Signal(object)  # key of a double-clicked row
     current_changed = Signal(object)  # key of the current row, None when there is none
 
     def __init__(
         self,
-        table_id: str,
-        source: SqlSource,
-        settings: SettingsStore,
+        source: ListSource,
+        settings: Settings,
         runner: TaskRunner,
+        formatters: Sequence[Formatter | None] = (),
         *,
-        checkable: bool = False,
-        numbered: bool = False,
-        paged: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.table_id = table_id
+        self.table_id = source.spec.id
         self.settings = settings
-        self.paged = paged
-        page_size = _valid_page_size(settings.get(PAGE_SIZE_SETTING, DEFAULT_PAGE_SIZE)) if paged else None
-        self.model = SqlTableModel(
-            source, runner, checkable=checkable, numbered=numbered, page_size=page_size, parent=self
-        )
+        self.paged = source.spec.paged
+        checkable = source.spec.checkable
+        page_size = settings.get(PAGE_SIZE) if self.paged else None
+        self.model = ListTableModel(source, runner, formatters, page_size=page_size, parent=self)
         self._action_delegates: list[ActionDelegate] = []
         self._restoring_widths = False
         self._build_table(checkable)
@@ -100,6 +76,7 @@ class SqlTableView(QWidget):
         self._querying_timer.timeout.connect(self._show_querying)
         self.model.page_changed.connect(self._update_bar)
         self.model.loading_changed.connect(self._on_loading_changed)
+        self.model.first_rows.connect(self._on_first_rows)
         self.model.modelReset.connect(self._on_reset)
         self._apply_widths()
         self._update_bar()
@@ -163,8 +140,8 @@ class SqlTableView(QWidget):
         layout.addLayout(bar)
 
     # ------------------------------------------------------------------ public API
-    def set_query(self, filters: Sequence[Filter], order_column: str | None = None, descending: bool = False) -> None:
-        self.model.set_query(filters, order_column, descending)
+    def set_query(self, query: ListQuery) -> None:
+        self.model.set_query(query)
         self._show_sort_indicator()
 
     def refresh(self) -> None:
@@ -204,7 +181,7 @@ class SqlTableView(QWidget):
 
     def _sortable_key(self, column: int) -> str | None:
         key = self.model.column_key(column)
-        columns = {c.key: c for c in self.model.source.columns}
+        columns = {c.key: c for c in self.model.spec.columns}
         return key if key in columns and columns[key].sortable else None
 
     def _show_sort_indicator(self) -> None:
@@ -221,24 +198,26 @@ class SqlTableView(QWidget):
     # ------------------------------------------------------------------ pager
     def _on_page_size_chosen(self) -> None:
         size = self.page_size_combo.currentData()
-        self.settings.set(PAGE_SIZE_SETTING, size)
+        self.settings.set(PAGE_SIZE, size)
         self.model.set_page_size(size)
 
     def _update_bar(self) -> None:
-        if not self.model.has_loaded() and self.model.is_loading():
-            self.total_label.setText(LOADING_TEXT)  # not known yet: "共 0 条" would say the list is empty
+        if not self.model.is_complete() and self.model.is_loading():
+            # "共 0 条" would say the list is empty: its first rows may be on show, the total is not known yet
+            self.total_label.setText(COUNTING_TEXT if self.model.rowCount() else LOADING_TEXT)
         elif self._querying:
             self.total_label.setText(QUERYING_TEXT)
         else:
             self.total_label.setText(f"共 {self.model.total()} 条")
         page, pages = self.model.page(), self.model.page_count()
-        self.page_label.setText(f"第 {page + 1} / {pages} 页")
+        counting = not self.model.is_complete() and self.model.is_loading()
+        self.page_label.setText(f"第 {page + 1} 页" if counting else f"第 {page + 1} / {pages} 页")  # pages unknown
         self.previous_button.setEnabled(page > 0)
         self.next_button.setEnabled(page + 1 < pages)
 
     # ------------------------------------------------------------------ widths
     def _apply_widths(self) -> None:
-        saved = self.settings.get(f"table.widths.{self.table_id}", {}) or {}
+        saved = self.settings.get(COLUMN_WIDTHS, self.table_id)
         header = self.table.horizontalHeader()
         self._restoring_widths = True
         try:
@@ -260,7 +239,7 @@ class SqlTableView(QWidget):
         header = self.table.horizontalHeader()
         last = self.model.columnCount() - 1  # it stretches with the window; its width is not a choice
         widths = {self.model.column_key(c): header.sectionSize(c) for c in range(last)}
-        self.settings.set(f"table.widths.{self.table_id}", widths)
+        self.settings.set(COLUMN_WIDTHS, widths, self.table_id)
 
     # ------------------------------------------------------------------ loading
     def _on_loading_changed(self, loading: bool) -> None:
@@ -271,6 +250,10 @@ class SqlTableView(QWidget):
         elif not loading:
             self._querying_timer.stop()
             self._querying = False
+        self._update_bar()
+
+    def _on_first_rows(self) -> None:
+        self.overlay.hide()
         self._update_bar()
 
     def _show_querying(self) -> None:
@@ -293,7 +276,3 @@ class SqlTableView(QWidget):
         is_link = self.model.action_labels(index.column()) is not None
         cursor = Qt.CursorShape.PointingHandCursor if is_link else Qt.CursorShape.ArrowCursor
         self.table.viewport().setCursor(cursor)
-
-
-def _valid_page_size(value: Any) -> int:
-    return value if value in PAGE_SIZES else DEFAULT_PAGE_SIZE
