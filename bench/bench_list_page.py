@@ -16,7 +16,10 @@ import os
 import tracemalloc
 from pathlib import Path
 
-from .bench_employee_search import DiskFeed, employees, full_sync
+from sbf_client.modules.employer.sync.datasets import EMPLOYEES
+from sbf_client.store.unit_store import open_unit_db
+
+from .bench_employee_search import DiskFeed, employees, sync_run
 from .report import emit
 
 SIZES = (100_000, 1_000_000)
@@ -26,7 +29,8 @@ REPEATS = 3
 def _build(scratch: Path, size: int):  # type: ignore[no-untyped-def]
     people = employees(size, seed=size)
     feed = DiskFeed(scratch / f"feed-{size}", people)
-    _seconds, engine = full_sync(scratch / f"unit-{size}.sqlite", feed)
+    engine = open_unit_db(scratch / f"unit-{size}.sqlite", "employer")
+    sync_run(engine, feed, EMPLOYEES)
     sample = people[size // 2]
     return engine, sample
 
