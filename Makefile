@@ -39,7 +39,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench migrations installer scripts
 	$(BIN)/ruff format --check src tests bench migrations installer scripts
 	$(BIN)/lint-imports
-	$(BIN)/mypy -p sbf_client.core -p sbf_client.outbox -p sbf_client.plugins
+	$(BIN)/mypy -p sbf_client.core -p sbf_client.outbox -p sbf_client.plugins -p sbf_client.store -p sbf_client.sync
 
 test: $(TEST_STAMP) sysdeps lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow" -n $(PYTEST_WORKERS)

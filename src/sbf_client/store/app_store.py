@@ -190,7 +190,7 @@ class AppStore:
                 )
             ).scalar()
             if existing is None:
-                existing = conn.execute(
+                inserted = conn.execute(
                     insert(t.units).values(
                         module=module,
                         taxpayer_id=taxpayer_id,
@@ -199,7 +199,9 @@ class AppStore:
                         added_at=added_at,
                         **values,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key
+                assert inserted is not None  # a one-row INSERT always reports its key
+                existing = inserted[0]
             else:
                 conn.execute(update(t.units).where(t.units.c.id == existing).values(**values))
             conn.execute(delete(t.unit_registrations).where(t.unit_registrations.c.unit_id == existing))

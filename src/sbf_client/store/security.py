@@ -36,7 +36,7 @@ def delay_after(failures: int) -> int:
     20 s… up to 15 minutes."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS))
+    return int(min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS)))
 
 
 @dataclass(frozen=True)

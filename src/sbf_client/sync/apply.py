@@ -60,7 +60,7 @@ def classify(conn: Connection, dataset: Dataset, run: Run) -> tuple[int, Counts]
         )
 
     def count(name: str) -> int:
-        return conn.exec_driver_sql(f"SELECT count(*) FROM temp.{name}").scalar_one()
+        return int(conn.exec_driver_sql(f"SELECT count(*) FROM temp.{name}").scalar_one())
 
     added, changed, deleted = count("_sync_added"), count("_sync_changed"), count("_sync_deleted")
     return held, Counts(added, changed, deleted, held + added - deleted)
@@ -123,6 +123,7 @@ def _swap(conn: Connection, dataset: Dataset) -> None:
     """Full run: the staging table becomes the table; a fresh staging table takes its place."""
     t, s = dataset.table, dataset.staging
     staging_sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (s,)).scalar()
+    assert staging_sql is not None  # the migrations made it
     indexes = _indexes(conn, t)
     staging_indexes = _indexes(conn, s)
     conn.exec_driver_sql(f"DROP TABLE {t}")

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from sbf_client.core.clock import Clock, format_timestamp
 from sbf_client.core.errors import SbfError
@@ -176,7 +176,7 @@ class SyncEngine:
         if self._housekeeping is not None:
             self._housekeeping.join(timeout)
 
-    def _writer(self):  # type: ignore[no-untyped-def]
+    def _writer(self) -> Connection:
         """A write connection: a lost sync transaction is redone by the next run, so no disk wait."""
         return self.engine.connect().execution_options(immediate=True, relaxed_durability=True)
 
@@ -210,7 +210,7 @@ class SyncEngine:
         epoch, since = (None, 0) if full else state  # type: ignore[misc]
         with self._writer() as conn, conn.begin():
             self._clear_staging(conn)
-            run_id = conn.execute(
+            inserted = conn.execute(
                 insert(sync_runs).values(
                     dataset=self.dataset.name,
                     mode=FULL if full else INCREMENTAL,
@@ -226,7 +226,9 @@ class SyncEngine:
                     deleted=0,
                     total=0,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert inserted is not None  # a one-row INSERT always reports its key
+            run_id = inserted[0]
         log.info(
             "sync %s: %s run %s from %s (%s)",
             self.dataset.name,
