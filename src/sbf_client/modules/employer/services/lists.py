@@ -24,15 +24,16 @@ EMPLOYEES = ListSpec(
     source="employees",
     key="rowid",
     order="name",
+    # Sized so that every column and 操作 fit beside the menu at 1366 px.
     columns=(
-        ListColumn("name", "姓名", "name", width=110),
-        ListColumn("gender", "性别", "gender", width=60, align="center", codes="gender"),
-        ListColumn("id_type", "证件类型", "id_type", width=150, codes="id_type"),
-        ListColumn("id_number", "证件号码", "id_number", width=190, mask="id_number"),
-        ListColumn("status", "参保状态", "status", width=100, align="center", codes="employee_status"),
-        ListColumn("unit_no", "单位编号", "unit_no", width=140),
-        ListColumn("group", "分组", GROUP_PATH_SQL, width=120),
-        ListColumn("updated_at", "更新时间", "updated_at", width=170, align="center", kind="datetime"),
+        ListColumn("name", "姓名", "name", width=90),
+        ListColumn("gender", "性别", "gender", width=50, align="center", codes="gender"),
+        ListColumn("id_type", "证件类型", "id_type", width=110, codes="id_type"),
+        ListColumn("id_number", "证件号码", "id_number", width=170, mask="id_number"),
+        ListColumn("status", "参保状态", "status", width=80, align="center", codes="employee_status"),
+        ListColumn("unit_no", "单位编号", "unit_no", width=120),
+        ListColumn("group", "分组", GROUP_PATH_SQL, width=100),
+        ListColumn("updated_at", "更新时间", "updated_at", width=150, align="center", kind="datetime"),
     ),
     fields=(
         QueryField(
