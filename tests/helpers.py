@@ -231,7 +231,7 @@ def cache_file_records(path: Path, table: str = "employees") -> dict[str, tuple[
         engine.dispose()
 
 
-def context_with_unit(
+def logged_in(
     home_dir: Path,
     sandbox: RunningSandbox,
     taxpayer_id: str,
@@ -240,11 +240,12 @@ def context_with_unit(
     module: str = "employer",
 ):  # type: ignore[no-untyped-def]
     """An in-process ClientContext with the region chosen and one unit added (initial password changed) and
-    logged in, as the window does it; returns (context, local unit, session)."""
+    logged in, as the window does it; returns the ``UnitSession`` (the caller closes it, then its context)."""
     from sbf_client.core.passwords import initial_password
     from sbf_client.services.context import ClientContext
     from sbf_client.services.login import LoginService
     from sbf_client.services.regions import find_region
+    from sbf_client.services.session import open_unit_session
     from sbf_client.services.units import UnitService
     from sbf_client.store.home import DataHome
 
@@ -266,8 +267,7 @@ def context_with_unit(
         confirmed=True,
         new_password=(CLI_PASSWORD, CLI_PASSWORD),
     )
-    result = LoginService(context).login(unit, CLI_PASSWORD)
-    return context, unit, result.session
+    return open_unit_session(context, LoginService(context).login(unit, CLI_PASSWORD))
 
 
 def _opens(service: Any, unit_id: str, password: str) -> bool:

@@ -116,6 +116,11 @@ def test_sync_and_password_change(sandbox, tmp_path):
     cli_unit(home, sandbox, "91990101MA5D000160", "9901010000135")
     first = cli(home, "sync", "--unit", "91990101MA5D000160")
     assert (first["mode"], first["added"], first["total"]) == ("full", 60, 60)
+    assert [d["dataset"] for d in first["datasets"]] == ["employees"]  # every dataset of the module
+    named = cli(home, "sync", "--unit", "91990101MA5D000160", "--dataset", "employees")
+    assert (named["mode"], named["added"], named["total"]) == ("incremental", 0, 60)
+    unknown = cli(home, "sync", "--unit", "91990101MA5D000160", "--dataset", "payments", password=None, check=False)
+    assert unknown["error"]["message"] == "用人单位业务没有数据集“payments”。可更新的数据集：employees。"
     admin(sandbox, "POST", "/admin/units/Z0001/feeds/employees/mutate", {"hires": 2, "removals": 1})
     second = cli(home, "--home", str(home), "sync", "--unit", "演示市云帆科技有限公司")
     assert {k: second[k] for k in ("mode", "added", "changed", "deleted", "total", "reason")} == {

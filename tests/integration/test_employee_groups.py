@@ -506,22 +506,22 @@ def run_cli(monkeypatch, capsys, home, *argv: str) -> tuple[int, dict]:  # type:
 
 
 def test_the_command_line_lists_a_group_with_its_sub_groups(sandbox, tmp_path, monkeypatch, capsys):
-    from sbf_client.services.sync import SyncService, UnitDatabases
-    from tests.helpers import context_with_unit
+    from sbf_client.services.sync import SyncService
+    from tests.helpers import logged_in
 
-    context, local, session = context_with_unit(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
-    databases = UnitDatabases(context)
+    session = logged_in(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
+    local = session.unit
     try:
-        SyncService(context, databases).sync(local, session)
-        engine = databases.engine(local)
+        SyncService(session).sync()
+        engine = session.engine
         ids = make_tree(engine)
         with engine.connect() as conn:
             people = conn.execute(text("SELECT rowid, name FROM employees ORDER BY rowid LIMIT 5")).all()
         for person, path in zip(people, ("B1", "B1/B11", "B1/B11/B111", "X1/B11", "X1"), strict=True):
             set_employee_group(engine, person.rowid, ids[path], SAVED)
     finally:
-        databases.close()
-        context.close()
+        session.close()
+        session.context.close()
 
     status, listed = run_cli(monkeypatch, capsys, tmp_path / "home", "employees", "list", "--unit", local.taxpayer_id,
                              "--group", "B1")  # fmt: skip

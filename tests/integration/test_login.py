@@ -7,12 +7,15 @@ import pytest
 
 from sbf_client.core.clock import CHINA_TZ, FixedClock
 from sbf_client.core.errors import InputError, SbfError
+from sbf_client.modules.employer.services.wages import WageService
 from sbf_client.remote.errors import ApiError
 from sbf_client.services.context import ClientContext
 from sbf_client.services.login import LoginService, LoginThrottled, delay_after
+from sbf_client.services.session import open_unit_session
+from sbf_client.services.sync import SyncService
 from sbf_client.services.units import UnitService
 from sbf_client.store.home import DataHome
-from tests.helpers import CLI_PASSWORD, LOCKED_MESSAGE, context_with_unit, locking_front
+from tests.helpers import CLI_PASSWORD, LOCKED_MESSAGE, locking_front, logged_in
 
 
 def test_delays_grow_after_five_failures():
@@ -22,9 +25,10 @@ def test_delays_grow_after_five_failures():
 
 @pytest.fixture
 def login(sandbox, tmp_path):
-    context, unit, _session = context_with_unit(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
+    session = logged_in(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
+    unit = session.unit
     clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ))
-    context.close()
+    session.context.close()
     context = ClientContext(DataHome(tmp_path / "home"), clock=clock)
     yield LoginService(context), context.store.unit(unit.id), clock
     context.close()
@@ -59,7 +63,8 @@ def test_offline_login_uses_the_last_verified_password(login, sandbox):
 
 
 def test_offline_without_an_earlier_online_login_is_refused(sandbox, tmp_path):
-    context, unit, _session = context_with_unit(tmp_path / "home", sandbox, "91990101MA5D00024T", "1234")
+    session = logged_in(tmp_path / "home", sandbox, "91990101MA5D00024T", "1234")
+    context, unit = session.context, session.unit
     service = LoginService(context)
     service.security.engine.dispose()
     with service.security.engine.begin() as conn:
@@ -91,8 +96,9 @@ def test_checking_a_password_of_a_unit_of_this_machine_is_throttled_on_every_pat
 
 def test_a_unit_the_server_locked_is_said_as_the_server_says_it_and_engages_the_wait(sandbox, tmp_path):
     with locking_front(sandbox) as front:
-        context, unit, _session = context_with_unit(tmp_path / "home", front, "91990101MA5D000160", "9901010000135")
-        context.close()
+        session = logged_in(tmp_path / "home", front, "91990101MA5D000160", "9901010000135")
+        unit = session.unit
+        session.context.close()
         clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ))
         context = ClientContext(DataHome(tmp_path / "home"), clock=clock)
         service = LoginService(context)
@@ -114,6 +120,26 @@ def test_a_unit_the_server_locked_is_said_as_the_server_says_it_and_engages_the_
         clock.advance(seconds=5)
         assert not service.login(unit, CLI_PASSWORD).offline and service.wait_seconds(unit) == 0
         context.close()
+
+
+def test_an_offline_session_reads_the_cache_and_refuses_what_needs_the_server(login, sandbox):
+    """The session of an offline login opens the cached data; what needs the server is refused in the command
+    line's words, with the reason the server could not be reached."""
+    service, unit, _clock = login
+    service.login(unit, CLI_PASSWORD)
+    sandbox.kill()
+    session = open_unit_session(service.context, service.login(unit, CLI_PASSWORD))
+    try:
+        assert session.offline and session.server is None and session.module.id == "employer"
+        with pytest.raises(SbfError) as refused:
+            SyncService(session).sync()
+        assert refused.value.message == f"{session.offline_reason} 更新数据需要连接服务器，离线时无法办理。"
+        assert "无法连接到管理子系统" in refused.value.message
+        with pytest.raises(SbfError, match="获取反馈需要连接服务器，离线时无法办理"):
+            WageService(session).feedback()
+        assert WageService(session).records() == []  # the cache itself opens offline
+    finally:
+        session.close()
 
 
 def test_a_password_change_moves_the_offline_verifier_with_it(login, sandbox):

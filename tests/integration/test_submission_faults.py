@@ -13,8 +13,8 @@ import pytest
 
 from sbf_client.modules.employer.services.wages import WageService
 from sbf_client.outbox.engine import DONE
-from sbf_client.services.sync import SyncService, UnitDatabases
-from tests.helpers import CLI_PASSWORD, admin, cli, cli_unit, context_with_unit, unit_db
+from sbf_client.services.sync import SyncService
+from tests.helpers import CLI_PASSWORD, admin, cli, cli_unit, logged_in, unit_db
 
 SUBMISSIONS = 1_000
 SIGN_TIMEOUT_S = 180  # a ceiling for a loaded machine: how long the work may take to begin, not a measure
@@ -52,10 +52,10 @@ def outbox_keys(engine):
 @pytest.mark.timeout(900)
 def test_a_thousand_faulty_submissions_land_exactly_once(sandbox, tmp_path):
     admin(sandbox, "PUT", "/admin/settings", {"feedback_delay": 0})
-    context, unit, session = context_with_unit(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
-    databases = UnitDatabases(context)
-    SyncService(context, databases).sync(unit, session)
-    with databases.engine(unit).connect() as conn:
+    session = logged_in(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
+    unit = session.unit
+    SyncService(session).sync()
+    with session.engine.connect() as conn:
         ids = [
             r[0]
             for r in conn.exec_driver_sql(
@@ -64,8 +64,8 @@ def test_a_thousand_faulty_submissions_land_exactly_once(sandbox, tmp_path):
         ]
     path = tmp_path / "w.csv"
     path.write_text("证件号码,新缴费工资,生效年月\n" + "".join(f"{i},9000,2026-12\n" for i in ids), encoding="utf-8")
-    service = WageService(context, databases)
-    check = service.check_file(unit, path, "日常", "按职工")
+    service = WageService(session)
+    check = service.check_file(path, "日常", "按职工")
     assert check.ok
     admin(
         sandbox,
@@ -77,8 +77,8 @@ def test_a_thousand_faulty_submissions_land_exactly_once(sandbox, tmp_path):
             "path_prefix": f"/mgmt/v1/units/{unit.server_unit_id}/wage-declarations",
         },
     )
-    engine = databases.engine(unit)
-    send, lookup = service._transport(unit, session)
+    engine = session.engine
+    send, lookup = service._transport()
     rng = random.Random(7)
     killed = duplicates = 0
     for number in range(SUBMISSIONS):
@@ -91,34 +91,34 @@ def test_a_thousand_faulty_submissions_land_exactly_once(sandbox, tmp_path):
                 raise Killed(answer)
 
             try:
-                _declare_with(service, unit, session, check, intent, crashing_send, lookup)
+                _declare_with(service, check, intent, crashing_send, lookup)
             except Killed:
                 killed += 1
             continue
         # again=True: the same content a thousand times on purpose (the check for a repeat is test_wages')
-        record = service.declare(unit, session, check, "日常", "按职工", intent=intent, again=True)
+        record = service.declare(check, "日常", "按职工", intent=intent, again=True)
         if scenario < 0.2:  # the user confirms the same thing twice
-            again = service.declare(unit, session, check, "日常", "按职工", intent=intent, again=True)
+            again = service.declare(check, "日常", "按职工", intent=intent, again=True)
             assert again.id == record.id
             duplicates += 1
     admin(sandbox, "PUT", "/admin/faults", {})
-    records = service.feedback(unit, session)  # the next start: unfinished rows are reconciled
+    records = service.feedback()  # the next start: unfinished rows are reconciled
     states = outbox_keys(engine)
     assert len(states) == SUBMISSIONS and set(states.values()) == {DONE}
     assert server_applied(sandbox, unit.server_unit_id) == dict.fromkeys(states, len(ids))
     assert len(records) == SUBMISSIONS and {r.status for r in records} <= {"全部申报成功"}
     health = admin(sandbox, "GET", "/admin/health")
     assert health["faults"]["dropped"] > 200 and killed > 50 and duplicates > 50
-    databases.close()
-    context.close()
+    session.close()
+    session.context.close()
 
 
-def _declare_with(service, unit, session, check, intent, send, lookup):
+def _declare_with(service, check, intent, send, lookup):
     """WageService.declare with a different transport, for the kill scenario."""
     original = service._transport
     service._transport = lambda *_: (send, lookup)
     try:
-        return service.declare(unit, session, check, "日常", "按职工", intent=intent, again=True)
+        return service.declare(check, "日常", "按职工", intent=intent, again=True)
     finally:
         service._transport = original
 

@@ -31,11 +31,10 @@ from sbf_client.modules.employer.store.unit_insurance import (
 )
 from sbf_client.remote.contract.demo import UNITS
 from sbf_client.services.startup import StartupReport, login_steps, run_steps
-from sbf_client.services.sync import UnitDatabases
 from sbf_client.store.lists import ListQuery, ListSource
 from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync.progress import Progress
-from tests.helpers import admin, api, context_with_unit, login, server_records
+from tests.helpers import admin, api, logged_in, login, server_records
 
 MULTI, MULTI_TAXPAYER, MULTI_NO = "Z0006", "129901014557560827", "9901020000017"  # 第一中学: three 单位编号
 SMALL, SMALL_NO = "Z0005", "12345"  # 晨光文具店: 8 employees
@@ -121,12 +120,11 @@ def test_refusals_without_a_session_and_for_a_collector(sandbox):
 
 
 @pytest.fixture
-def logged_in(sandbox, tmp_path):
-    context, unit, session = context_with_unit(tmp_path / "home", sandbox, MULTI_TAXPAYER, MULTI_NO)
-    databases = UnitDatabases(context)
-    yield context, databases, unit, session
-    databases.close()
-    context.close()
+def session(sandbox, tmp_path):
+    session = logged_in(tmp_path / "home", sandbox, MULTI_TAXPAYER, MULTI_NO)
+    yield session
+    session.close()
+    session.context.close()
 
 
 def cache_rows(engine) -> list[tuple]:
@@ -147,15 +145,14 @@ def as_rows(got: c.UnitInsurance) -> list[tuple]:
     ]
 
 
-def test_login_downloads_it_and_update_replaces_it(sandbox, logged_in):
-    context, databases, unit, session = logged_in
-    engine = databases.engine(unit)
+def test_login_downloads_it_and_update_replaces_it(sandbox, session):
+    context, unit, server, engine = session.context, session.unit, session.server, session.engine
     assert cached(engine).downloaded_at is None and empty_note(cached(engine)) == NEVER_DOWNLOADED
     assert statistics(engine) == "尚未下载单位参保信息"
-    report = run_steps(login_steps(context, databases, unit, session, StartupReport()), Progress(), StartupReport())
+    report = run_steps(login_steps(session, StartupReport()), Progress(), StartupReport())
     assert report.failures == []
-    server = as_rows(UnitInsuranceApi(context.api()).unit_insurance(unit.server_unit_id, session.token))
-    assert cache_rows(engine) == server and len(server) == 15
+    answered = as_rows(UnitInsuranceApi(context.api()).unit_insurance(unit.server_unit_id, server.token))
+    assert cache_rows(engine) == answered and len(answered) == 15
     state = cached(engine)
     assert state.rows == 15 and state.downloaded_at is not None
     assert empty_note(state) == ""
@@ -163,16 +160,15 @@ def test_login_downloads_it_and_update_replaces_it(sandbox, logged_in):
 
     admin(sandbox, "POST", f"/admin/units/{MULTI}/feeds/employees/mutate", {"base_changes": 30})
     seen: list[str] = []
-    count = refresh_unit_insurance(context, databases, unit, session, Progress(lambda u: seen.append(u.message)))
+    count = refresh_unit_insurance(session, Progress(lambda u: seen.append(u.message)))
     assert count == 15 and seen[0] == "正在下载单位参保信息" and seen[-1] == "单位参保信息已保存"
-    again = as_rows(UnitInsuranceApi(context.api()).unit_insurance(unit.server_unit_id, session.token))
-    assert cache_rows(engine) == again != server
+    again = as_rows(UnitInsuranceApi(context.api()).unit_insurance(unit.server_unit_id, server.token))
+    assert cache_rows(engine) == again != answered
 
 
-def test_queries_and_choices_over_the_cache_also_with_the_sandbox_stopped(sandbox, logged_in):
-    context, databases, unit, session = logged_in
-    engine = databases.engine(unit)
-    refresh_unit_insurance(context, databases, unit, session)
+def test_queries_and_choices_over_the_cache_also_with_the_sandbox_stopped(sandbox, session):
+    engine = session.engine
+    refresh_unit_insurance(session)
     rows = cache_rows(engine)
     sandbox.stop()
 
@@ -194,7 +190,7 @@ def test_queries_and_choices_over_the_cache_also_with_the_sandbox_stopped(sandbo
         assert UNIT_INSURANCE.query_field(field).index in source.plan(query), field
 
     with pytest.raises(SbfError):  # 更新 needs the server: a clear error, and the cache stays as it was
-        refresh_unit_insurance(context, databases, unit, session)
+        refresh_unit_insurance(session)
     assert cache_rows(engine) == rows
 
 

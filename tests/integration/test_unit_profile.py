@@ -12,12 +12,11 @@ from sqlalchemy import create_engine
 from sbf_client.remote.contract.demo import UNITS
 from sbf_client.remote.contract.models import RegistrationInfo
 from sbf_client.services.startup import StartupReport, login_steps, run_steps
-from sbf_client.services.sync import UnitDatabases
 from sbf_client.store.app_store import AppStore, RegistrationRow, UnitProfile
 from sbf_client.store.migrate import _config
 from sbf_client.sync.progress import Progress
 from sbf_sandbox.unit_profiles import basic_info
-from tests.helpers import api, context_with_unit, login
+from tests.helpers import api, logged_in, login
 
 MULTI_TAXPAYER, MULTI_NO = "129901014557560827", "9901020000017"  # 演示市第一中学
 
@@ -45,13 +44,13 @@ def test_an_answer_without_it_still_reads():
 
 
 def test_adding_and_login_keep_it_and_an_answer_without_it_keeps_the_last(sandbox, tmp_path):
-    context, unit, session = context_with_unit(tmp_path / "home", sandbox, MULTI_TAXPAYER, MULTI_NO)
-    databases = UnitDatabases(context)
+    session = logged_in(tmp_path / "home", sandbox, MULTI_TAXPAYER, MULTI_NO)
+    unit = session.unit
     try:
-        store = context.store
+        store = session.context.store
         added = store.unit_profile(unit.id)  # kept when the unit was added, before any login
         assert added is not None and added.legal_representative == "郑宏伟"
-        report = run_steps(login_steps(context, databases, unit, session, StartupReport()), Progress(), StartupReport())
+        report = run_steps(login_steps(session, StartupReport()), Progress(), StartupReport())
         assert report.failures == []
         profile = store.unit_profile(unit.id)
         assert profile is not None and profile.refreshed_at
@@ -73,8 +72,8 @@ def test_adding_and_login_keep_it_and_an_answer_without_it_keeps_the_last(sandbo
         )
         assert store.unit_profile(unit.id) == profile
     finally:
-        databases.close()
-        context.close()
+        session.close()
+        session.context.close()
 
 
 def test_an_app_database_from_before_opens_with_its_units(home):

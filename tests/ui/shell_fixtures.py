@@ -13,15 +13,14 @@ from sbf_client.store.home import DataHome
 from sbf_client.ui.shell.controller import ShellController
 from sbf_client.ui.shell.security import SecurityCard
 from sbf_client.ui.shell.unit_manager import LOGIN_COLUMN
-from tests.helpers import CLI_PASSWORD, context_with_unit
+from tests.helpers import CLI_PASSWORD, logged_in
 
 
 def shell_with_unit(
     qtbot, sandbox: RunningSandbox, home: Path, taxpayer_id: str, unit_no: str, module: str = "employer"
 ) -> ShellController:
     """A started shell whose 单位管理 lists one unit, added (password changed) through the services."""
-    context, _unit, _session = context_with_unit(home, sandbox, taxpayer_id, unit_no, module=module)
-    context.close()
+    logged_in(home, sandbox, taxpayer_id, unit_no, module=module).context.close()
     controller = ShellController(ClientContext(DataHome(home)))
     controller.start()
     qtbot.addWidget(controller.frame)

@@ -88,7 +88,7 @@ def open_dialog(qtbot, employee_page):
     opened: list[GroupManagerDialog] = []
 
     def make() -> GroupManagerDialog:
-        dialog = GroupManagerDialog(page.page.engine, page.page.context.clock, page.page.runner, page)
+        dialog = GroupManagerDialog(page.page.session.engine, page.page.session.context.clock, page.page.runner, page)
         dialog.show()  # a child of the page (not qtbot's to close: pytest-qt closes its widgets first)
         opened.append(dialog)
         return dialog
@@ -106,9 +106,9 @@ def saved_tree(page) -> dict[str, int]:  # type: ignore[no-untyped-def]
     draft.add_group(b1, "B11")
     x1 = draft.add_group(None, "X1").key
     draft.add_group(x1, "B11")
-    save_groups(page.page.engine, draft, SAVED)
+    save_groups(page.page.session.engine, draft, SAVED)
     page.refresh()
-    return dict(group_choices(page.page.engine))
+    return dict(group_choices(page.page.session.engine))
 
 
 def test_group_manager_builds_a_tree_refuses_what_the_rules_refuse_and_saves(
@@ -142,7 +142,7 @@ def test_group_manager_builds_a_tree_refuses_what_the_rules_refuse_and_saves(
     qtbot.waitUntil(lambda: "empty" in seen)
     assert "分组名称不能为空：新分组。请修改后再保存。" in seen["empty"]
     type_name(qtbot, dialog, "Y1")  # its name is being edited again
-    assert load_groups(page.page.engine) == []  # nothing saved yet
+    assert load_groups(page.page.session.engine) == []  # nothing saved yet
     screenshot(dialog, "group-manager")
 
     click_in_next_modal("确定", lambda box: seen.update(delete=modal_texts(box)))
@@ -154,7 +154,7 @@ def test_group_manager_builds_a_tree_refuses_what_the_rules_refuse_and_saves(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
     assert "保存成功。" in seen["saved"]
-    assert [g.path for g in load_groups(page.page.engine)] == ["X1", "X1/B11", "Y1"]
+    assert [g.path for g in load_groups(page.page.session.engine)] == ["X1", "X1/B11", "Y1"]
     combo = page.group_field  # the page heard of the change: its 分组 drop-down lists the new groups
     qtbot.waitUntil(lambda: [combo.itemText(i) for i in range(combo.count())] == ["全部", "X1", "X1/B11", "Y1"])
 
@@ -165,7 +165,7 @@ def test_deleting_a_group_with_employees_says_how_many_lose_it(qtbot, employee_p
     from sbf_client.modules.employer.services.groups import set_employee_group
 
     for row in range(3):
-        set_employee_group(page.page.engine, page.table.model.key_at(row), ids["B1/B11"], SAVED)
+        set_employee_group(page.page.session.engine, page.table.model.key_at(row), ids["B1/B11"], SAVED)
     dialog = open_dialog()
     assert dialog.items[ids["B1"]].text(1) == "2026-12-03 09:34:06"  # 保存时间
     screenshot(dialog, "group-manager-saved")
@@ -187,7 +187,7 @@ def test_deleting_a_group_with_employees_says_how_many_lose_it(qtbot, employee_p
     click_in_next_modal("确定", lambda box: seen.update(discard=modal_texts(box)))
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # 取消 of the dialog: discarded
     assert "确定放弃修改吗" in seen["discard"] and not dialog.isVisible()
-    assert [g.path for g in load_groups(page.page.engine)] == ["B1", "B1/B11", "X1", "X1/B11"]
+    assert [g.path for g in load_groups(page.page.session.engine)] == ["B1", "B1/B11", "X1", "X1/B11"]
 
 
 def test_edit_puts_a_row_in_a_group_and_the_filter_finds_it(qtbot, employee_page, screenshot):
@@ -225,9 +225,9 @@ def test_edit_puts_a_row_in_a_group_and_the_filter_finds_it(qtbot, employee_page
     page.group_field.setCurrentIndex(page.group_field.findText("B1"))
     qtbot.mouseClick(page.query_panel.query_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.table.total() == 0)
-    draft = GroupDraft.load(page.page.engine)  # the group being shown is deleted (as 分组管理 would)
+    draft = GroupDraft.load(page.page.session.engine)  # the group being shown is deleted (as 分组管理 would)
     draft.remove(ids["B1"])
-    save_groups(page.page.engine, draft, SAVED)
+    save_groups(page.page.session.engine, draft, SAVED)
     page.refresh()  # what the page does when told groups changed
     assert page.group_field.currentText() == "全部"
     qtbot.waitUntil(lambda: page.table.total() == 60)
@@ -253,7 +253,7 @@ def test_a_group_import_with_bad_rows_shows_each_error_and_saves_a_report(
     _window, page = employee_page
     ids = saved_tree(page)
     first, second = page.table.model.key_at(0), page.table.model.key_at(1)
-    with page.page.engine.connect() as conn:
+    with page.page.session.engine.connect() as conn:
         people = [
             conn.exec_driver_sql("SELECT name, id_number FROM employees WHERE rowid = ?", (key,)).one()
             for key in (first, second)
@@ -290,7 +290,7 @@ def test_a_group_import_with_bad_rows_shows_each_error_and_saves_a_report(
     assert "错误报告已保存" in seen["saved"]
     sheet = openpyxl.load_workbook(tmp_path / "报告.xlsx").active
     assert [r[3] for r in sheet.iter_rows(min_row=2, values_only=True)][1].startswith("证件号码1101")
-    with page.page.engine.connect() as conn:
+    with page.page.session.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM employee_group_members").scalar() == 0  # none applied
 
     good = write_template(members_template(), tmp_path / "好.xlsx", [(people[0].name, people[0].id_number, "X1/B11")])

@@ -179,14 +179,26 @@ class Store(dict):
         return [SimpleNamespace(unit_no=number) for number in REGISTRATIONS]
 
 
+class UnitSession(SimpleNamespace):
+    """The unit's session as a list page sees it (``services.session.UnitSession``): its database, whether it is
+    offline, its unit, and the application store behind its code tables and registrations."""
+
+    @property
+    def codes(self) -> CodeTables:
+        return CodeTables.of(self.context.store)
+
+    def registrations(self):
+        return self.context.store.registrations(self.unit.id)
+
+
 def open_page(qtbot, engine, *, online: bool = False) -> StaffPage:
     """The page over a minimal page context: what ``ListPage`` uses of a ``PageContext``."""
     runner = TaskRunner(ChangeHub())
-    session = object() if online else None
-    context = SimpleNamespace(
-        engine=engine, runner=runner, session=session, offline=session is None, unit=SimpleNamespace(id=7)
+    store = Store({CODES_SETTING: RULE_FILES})
+    session = UnitSession(
+        engine=engine, offline=not online, unit=SimpleNamespace(id=7), context=SimpleNamespace(store=store)
     )
-    context.context = SimpleNamespace(store=Store({CODES_SETTING: RULE_FILES}))
+    context = SimpleNamespace(session=session, runner=runner)
     page = StaffPage(context, MenuItem("staff", "员工名册", page=f"{HERE}:StaffPage"))
     runner.setParent(page)
     qtbot.addWidget(page)
@@ -483,7 +495,7 @@ class PlainPage(ListPage):
 
 def test_collapsing_the_query_is_remembered_and_a_list_without_fields_has_no_panel(qtbot, engine):
     page = open_page(qtbot, engine)
-    store = page.page.context.store
+    store = page.page.session.context.store
     click(qtbot, page.query_panel.toggle_button)
     assert page.query_panel.is_collapsed() and store["table.query_collapsed"] is True
     again = StaffPage(page.page, MenuItem("staff", "员工名册"))  # opened again, on this machine
@@ -515,7 +527,7 @@ def test_the_employee_page_its_codes_registrations_changes_and_export(qtbot, san
         window.open_menu("employee_info")
         page = window.pages["employee_info"]
         settled(qtbot, page)
-        engine, store = page.page.engine, page.page.context.store
+        engine, store = page.page.session.engine, page.page.session.context.store
         with engine.connect() as conn:
             employees = conn.execute(
                 text(
@@ -529,7 +541,7 @@ def test_the_employee_page_its_codes_registrations_changes_and_export(qtbot, san
         id_types = page.query_panel._choices["id_type"][0]
         assert combo_texts(id_types) == ["全部", *(name for name, _code in codes.choices("id_type"))]
         assert "居民身份证" in combo_texts(id_types)  # names, not the codes stored
-        registrations = [r.unit_no for r in store.registrations(page.page.unit.id)]
+        registrations = [r.unit_no for r in store.registrations(page.page.session.unit.id)]
         assert len(registrations) == 3
         assert combo_texts(page.query_panel._choices["unit_no"][0]) == ["全部", *registrations]
         gender_column = column_of(page, "gender")

@@ -11,7 +11,7 @@ from sbf_client.services.context import ClientContext
 from sbf_client.store.home import DataHome
 from sbf_client.ui.shell.controller import ShellController
 from sbf_client.ui.widgets.menu_tree import MenuTree
-from tests.helpers import CLI_PASSWORD, admin, context_with_unit
+from tests.helpers import CLI_PASSWORD, admin, logged_in
 from tests.ui.shell_fixtures import close_shell, log_in, main_window_at_1366, open_login, shell_with_unit
 from tests.ui.shell_helpers import click_in_next_modal, modal_texts, on_next_modal
 
@@ -59,7 +59,7 @@ def test_the_employee_list_and_its_updates(qtbot, shell, sandbox, screenshot):
     assert "**********" in masked and len(masked) == 18
     screenshot(window, "main-02-employee-info")
 
-    with page.page.engine.connect() as conn:
+    with page.page.session.engine.connect() as conn:
         stopped = conn.exec_driver_sql("SELECT count(*) FROM employees WHERE status = '2'").scalar_one()
         someone = conn.exec_driver_sql("SELECT name, id_number FROM employees WHERE id_type = '01' LIMIT 1").one()
     page.run_query({"status": "2"})
@@ -181,7 +181,7 @@ def test_offline_login_opens_the_cached_data(qtbot, shell, sandbox, screenshot):
     qtbot.waitUntil(lambda: shell.main_window is not None, timeout=WAIT)
     assert "离线模式" in seen["text"] and "无法连接到管理子系统" in seen["text"]
     window = main_window_at_1366(qtbot, shell)
-    assert window.page_context.offline
+    assert window.page_context.session.offline
     badge = window.findChild(QLabel, "Offline")
     band = badge.parentWidget()
     assert badge.text() == "离线" and badge.height() <= band.height() // 2  # a badge, not a block
@@ -212,10 +212,7 @@ def menu_titles(tree):
 
 
 def test_region_of_the_daizheng_mode_shows_its_menus(qtbot, sandbox, tmp_path):
-    context, _unit, _session = context_with_unit(
-        tmp_path / "home", sandbox, "91990201MA6K00014L", "9902010000084", region="demo-daizheng"
-    )
-    context.close()
+    logged_in(tmp_path / "home", sandbox, "91990201MA6K00014L", "9902010000084", region="demo-daizheng").context.close()
     shell = ShellController(ClientContext(DataHome(tmp_path / "home")))
     shell.start()
     qtbot.addWidget(shell.frame)

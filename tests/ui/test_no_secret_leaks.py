@@ -18,7 +18,7 @@ from sbf_client.remote.errors import ApiError
 from sbf_client.services.login import LoginService
 from sbf_client.services.units import UnitService
 from sbf_client.ui.tasks import TaskRunner, error_text
-from tests.helpers import context_with_unit
+from tests.helpers import logged_in
 
 PASSWORD = "Canary-Pw-" + "q7" * 40  # 90 characters: over the 64 a 申报密码 may have
 ID_NUMBER = "11010519491231002X"
@@ -32,7 +32,8 @@ def leaked(text: str, canaries: list[str]) -> list[str]:
 
 
 def test_validation_http_errors_tasks_and_log_exception_leak_nothing(qtbot, sandbox, tmp_path, log_file):
-    context, unit, session = context_with_unit(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
+    logged = logged_in(tmp_path / "home", sandbox, "91990101MA5D000160", "9901010000135")
+    context, unit, session = logged.context, logged.unit, logged.server
     canaries = [PASSWORD, SHORT_PASSWORD, ID_NUMBER, ACCOUNT, PHONE, session.token]
     shown: list[str] = []
     log = logging.getLogger("canary")

@@ -42,7 +42,7 @@ def test_a_100k_first_login_shows_its_progress_and_lists_counts_and_filters_ever
         window.open_menu("employee_info")
         page = window.pages["employee_info"]
         qtbot.waitUntil(lambda: page.table.total() == EMPLOYEES, timeout=WAIT)
-        with page.page.engine.connect() as conn:
+        with page.page.session.engine.connect() as conn:
             cached = conn.exec_driver_sql("SELECT count(*) FROM employees").scalar_one()
             paying = conn.exec_driver_sql("SELECT count(*) FROM employees WHERE status = '1'").scalar_one()
         assert cached == EMPLOYEES and 0 < paying < EMPLOYEES

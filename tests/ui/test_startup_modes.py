@@ -2,25 +2,23 @@
 so its login never waits for 缴费工资申报反馈 (service level: the steps the 数据更新 page runs)."""
 
 from sbf_client.services.startup import StartupReport, login_steps, run_steps
-from sbf_client.services.sync import UnitDatabases
 from sbf_client.sync.progress import Progress
-from tests.helpers import DAIZHENG, ZIZHU, context_with_unit
+from tests.helpers import DAIZHENG, ZIZHU, logged_in
 
 FEEDBACK = "缴费工资申报反馈"
 
 
 def steps_and_messages(home, sandbox, taxpayer_id, unit_no, region):  # type: ignore[no-untyped-def]
-    context, unit, session = context_with_unit(home, sandbox, taxpayer_id, unit_no, region=region)
-    databases = UnitDatabases(context)
+    session = logged_in(home, sandbox, taxpayer_id, unit_no, region=region)
     try:
         report = StartupReport()
-        steps = login_steps(context, databases, unit, session, report)
+        steps = login_steps(session, report)
         messages: list[str] = []
         run_steps(steps, Progress(lambda update: messages.append(update.message)), report)
         return [step.title for step in steps], messages, report
     finally:
-        databases.close()
-        context.close()
+        session.close()
+        session.context.close()
 
 
 def test_a_daizheng_login_skips_the_wage_feedback(sandbox, tmp_path):

@@ -77,7 +77,7 @@ def choose(qtbot, page, key: str, text: str) -> None:  # type: ignore[no-untyped
 
 
 def cached_bases(page) -> list[str]:  # type: ignore[no-untyped-def]
-    with page.page.engine.connect() as conn:
+    with page.page.session.engine.connect() as conn:
         return list(conn.exec_driver_sql("SELECT base FROM unit_insurance ORDER BY unit_no, id").scalars())
 
 
@@ -85,7 +85,7 @@ def test_the_list_its_query_update_and_export(qtbot, shell, sandbox, tmp_path, s
     window = logged_in(qtbot, shell)
     page = open_page(qtbot, window)
     assert window.breadcrumb.text() == "首页 >> 查询统计 >> 单位参保信息查询"
-    codes = CodeTables.of(page.page.context.store)
+    codes = CodeTables.of(page.page.session.context.store)
     assert not page.note.isVisible()
     assert page.stats.text().startswith("单位编号：3个  正常缴费：15项  停止缴费：0项  下载时间：")
     headers = [page.table.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.table.model.columnCount())]
@@ -123,7 +123,7 @@ def test_the_list_its_query_update_and_export(qtbot, shell, sandbox, tmp_path, s
     header, *rows = CalamineWorkbook.from_path(str(exported)).get_sheet_by_name("单位参保信息").to_python()
     assert header == [c.title for c in UNIT_INSURANCE.columns]
     assert len(rows) == 1 and rows[0][:2] == ["9901030000021", MEDICAL] and rows[0][3] == "工伤保险费"
-    with page.page.engine.connect() as conn:
+    with page.page.session.engine.connect() as conn:
         base = conn.exec_driver_sql(
             "SELECT base FROM unit_insurance WHERE unit_no = '9901030000021' AND item = '10213'"
         ).scalar_one()
@@ -142,7 +142,7 @@ def test_the_list_its_query_update_and_export(qtbot, shell, sandbox, tmp_path, s
     qtbot.waitUntil(lambda: column(page, "base") == [format_amount(Decimal(b)) for b in after], timeout=WAIT)
 
     # M2668: a blank 征收品目 shows blank; one the 规则文件 does not name is pointed out, never an error.
-    with page.page.engine.begin() as conn:
+    with page.page.session.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE unit_insurance SET category = '' WHERE item = '10213'")
         conn.exec_driver_sql("UPDATE unit_insurance SET category = '102149999' WHERE item = '10214'")
     assert not page._fresh  # the update's own refresh has come and gone
@@ -187,7 +187,7 @@ def test_offline_the_cached_list_and_unit_info_still_show(qtbot, shell, sandbox,
     sandbox.stop()
     click_in_next_modal("确定")  # 离线模式: the server cannot be reached
     window = logged_in(qtbot, shell)
-    assert window.page_context.offline
+    assert window.page_context.session.offline
     page = open_page(qtbot, window)
     assert column(page, "base") == online
     assert not page.buttons["update"].isEnabled() and page.buttons["update"].toolTip() == OFFLINE_TIP

@@ -63,7 +63,7 @@ def _check_dataset(spec: ModuleSpec, dataset: Any) -> None:
 
 
 def _check_startup(_spec: ModuleSpec, run: Any) -> None:
-    assert callable(run) and _binds(run, *[object()] * 5), "run(context, databases, unit, session, progress)"
+    assert callable(run) and _binds(run, object(), object()), "run(session, progress)"
 
 
 def _check_cli(_spec: ModuleSpec, register: Any) -> None:

@@ -7,7 +7,8 @@ foresaw gets the same one line; its traceback goes to the log file only, without
 A password is never a command-line argument (every user of the machine can read those in the process list):
 the 申报密码 comes from the first line of standard input (``--password-stdin``), ``SBF_PASSWORD`` or a hidden
 prompt; a new 申报密码 from the second line of standard input, ``SBF_NEW_PASSWORD`` or a hidden prompt, twice.
-Every command that shows or changes a unit's data logs in first through ``LoginService``, as the window does.
+Every command that shows or changes a unit's data logs in first through ``LoginService``, as the window does,
+and works with the ``UnitSession`` built from that login (``Cli.unit_session``).
 """
 
 from __future__ import annotations
@@ -34,9 +35,7 @@ from sbf_client.store.home import resolve_home
 # needs them: ``--help`` and a wrong command line answer without loading them.
 if TYPE_CHECKING:
     from sbf_client.services.context import ClientContext
-    from sbf_client.services.login import LoginResult
-    from sbf_client.services.sync import UnitDatabases
-    from sbf_client.services.units import Session
+    from sbf_client.services.session import UnitSession
     from sbf_client.store.app_store import LocalUnit
 
 PASSWORD_ENV = "SBF_PASSWORD"
@@ -88,7 +87,7 @@ class Cli:
 
     args: argparse.Namespace
     _context: ClientContext | None = None
-    _databases: UnitDatabases | None = None
+    _sessions: list[UnitSession] = field(default_factory=list)
     _password: str | None = field(default=None, repr=False)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -106,14 +105,6 @@ class Cli:
             logs.configure(home.ensure().logs_dir)
             self._context = ClientContext(home)
         return self._context
-
-    @property
-    def databases(self) -> UnitDatabases:
-        from sbf_client.services.sync import UnitDatabases
-
-        if self._databases is None:
-            self._databases = UnitDatabases(self.context)
-        return self._databases
 
     def note(self, text: str) -> None:
         """Progress for people, on stderr, so that stdout stays clean."""
@@ -196,37 +187,35 @@ class Cli:
             return False
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", "是")
 
-    def login(self, unit: LocalUnit, *, server: str | None, initial_ok: bool = False) -> LoginResult:
-        """登录 as the window does (``LoginService``: the same throttle, the same offline verifier).
-        ``server``: what the command needs the server for (e.g. "更新数据"); an unreachable server is then
-        the error. ``None``: the cached data are enough, and without the network the 申报密码 is checked
-        against the verifier of the last password verified on this machine."""
+    def unit_session(self, unit: LocalUnit, *, server: str | None, initial_ok: bool = False) -> UnitSession:
+        """登录 as the window does (``LoginService``: the same throttle, the same offline verifier), and the
+        unit's session built from it as the window builds it. ``server``: what the command needs the server for
+        (e.g. "更新数据"); an unreachable server is then the error, and the session is online. ``None``: the
+        cached data are enough, and without the network the 申报密码 is checked against the verifier of the
+        last password verified on this machine (the session is then offline)."""
         from sbf_client.services.login import UNREACHABLE, LoginService
+        from sbf_client.services.session import open_unit_session, server_needed
 
         password = self.password()
         try:
             result = LoginService(self.context).login(unit, password, offline=server is None)
         except UNREACHABLE as error:
-            raise SbfError(f"{error.message} {server}需要连接服务器，离线时无法办理。", code=error.code) from error
+            raise server_needed(error.message, str(server), error.code) from error
         if result.session is not None and result.session.must_change_password and not initial_ok:
             raise InputError(
                 f"当前使用的是初始申报密码，请先修改申报密码：sbf-client unit passwd --unit {unit.taxpayer_id}"
             )
         if result.offline:
             self.note(f"{result.offline_reason} 已进入离线模式：以下为本机已保存的数据。")
-        return result
-
-    def session(self, unit: LocalUnit, server: str) -> Session:
-        """登录 for a command that needs the server: its session."""
-        result = self.login(unit, server=server)
-        assert result.session is not None  # offline is refused when a server is needed
-        return result.session
+        session = open_unit_session(self.context, result)
+        self._sessions.append(session)
+        return session
 
     def close(self) -> None:
         for closer in self.closers:
             closer()
-        if self._databases is not None:
-            self._databases.close()
+        for session in self._sessions:
+            session.close()
         if self._context is not None:
             self._context.close()
 

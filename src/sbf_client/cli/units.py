@@ -166,9 +166,9 @@ def cmd_passwd(cli: Cli) -> None:
     new, again = cli.new_password()
     unit_nos = [r.unit_no for r in cli.context.store.registrations(unit.id)]
     service.check_new_password(old, new, again, unit_nos)
-    session = cli.login(unit, server="修改申报密码", initial_ok=True).session
-    assert session is not None  # offline is refused when a server is needed
-    service.change_password(session, old, new, again, unit_nos)
+    changing = "修改申报密码"
+    session = cli.unit_session(unit, server=changing, initial_ok=True)
+    service.change_password(session.require_server(changing), old, new, again, unit_nos)
     emit(cli, {"unit": unit.taxpayer_id}, "修改成功")
 
 

@@ -96,7 +96,8 @@ class HomeChart(Protocol):
 
 @dataclass(frozen=True)
 class StartupJob:
-    """A login-time job of the 数据更新 page: ``run(context, databases, unit, session, progress)``.
+    """A login-time job of the 数据更新 page: ``run(session, progress)``, with the logged-in unit's
+    ``services.session.UnitSession`` (online: its ``server`` is set) and the step's ``sync.progress.Progress``.
 
     ``modes`` limits the job to regions of those 征收模式 (empty: every region), like ``MenuItem.modes``.
     """

@@ -1,8 +1,9 @@
 """The 数据更新 page's work (manual 2.1.2 / 5.5): everything a login refreshes, behind one progress bar.
 
 Steps: 规则文件 (every login, M5208), 单位信息 (参保登记信息), 通知公告, each dataset of the module (全量 on
-the first login, 增量 after), then the module's own jobs of the region's 征收模式. A failed step does not stop
-the others; the user is told and continues with the cached data.
+the first login, 增量 after), then the module's own jobs of the region's 征收模式 (each ``run(session, progress)``
+with the ``UnitSession``). A failed step does not stop the others; the user is told and continues with the
+cached data.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from dataclasses import dataclass, field
 
 from sbf_client.core.errors import SbfError
 from sbf_client.plugins.spec import load_object
-from sbf_client.store.app_store import LocalUnit
 from sbf_client.sync.engine import SyncResult
 from sbf_client.sync.progress import Cancelled, Progress, ProgressUpdate, rows_text
 
-from .context import ClientContext
 from .notices import MessageCenter, refresh_notices
-from .sync import SyncService, UnitDatabases
+from .session import UnitSession
+from .sync import UPDATE, SyncService
 from .units import Session, UnitService
 
 log = logging.getLogger(__name__)
@@ -38,24 +38,24 @@ class StartupReport:
     sync_results: list[SyncResult] = field(default_factory=list)
 
 
-def _refresh_unit(context: ClientContext, unit: LocalUnit, session: Session) -> None:
+def _refresh_unit(session: UnitSession, server: Session) -> None:
     """参保登记信息 and 基本信息 (单位信息, manual 4.4) from the 管理子系统 into the app database."""
-    units = UnitService(context)
-    units.keep_registration(unit.module, unit.taxpayer_id, unit.server_unit_id, units.registration(session))
+    unit = session.unit
+    units = UnitService(session.context)
+    units.keep_registration(unit.module, unit.taxpayer_id, unit.server_unit_id, units.registration(server))
 
 
-def login_steps(
-    context: ClientContext, databases: UnitDatabases, unit: LocalUnit, session: Session, report: StartupReport
-) -> list[Step]:
-    spec = context.module(unit.module)
+def login_steps(session: UnitSession, report: StartupReport) -> list[Step]:
+    """The steps of a login's 数据更新, for an online session; each dataset's result goes into ``report``."""
+    context = session.context
+    server = session.require_server(UPDATE)
     steps = [
         Step("下载规则文件", 2, lambda _p: context.refresh_code_tables()),
-        Step("更新单位信息", 2, lambda _p: _refresh_unit(context, unit, session)),
+        Step("更新单位信息", 2, lambda _p: _refresh_unit(session, server)),
         Step("获取通知公告", 1, lambda _p: refresh_notices(context)),
     ]
-    sync = SyncService(context, databases)
-    messages = MessageCenter(databases.engine(unit), context.clock)
-    for engine in sync.engines(unit, session):
+    messages = MessageCenter(session.engine, session.clock)
+    for engine in SyncService(session).engines():
         title = engine.dataset.title
 
         def run_sync(progress: Progress, engine=engine, title=title) -> None:  # type: ignore[no-untyped-def]
@@ -77,12 +77,12 @@ def login_steps(
                 )
 
         steps.append(Step(f"更新{title}参保信息", 80, run_sync))
-    mode = context.region().mode
-    for job in spec.startup:
+    mode = session.mode
+    for job in session.module.startup:
         if not job.runs_in(mode):
             continue
         function = load_object(job.run)
-        steps.append(Step(job.title, job.weight, lambda p, f=function: f(context, databases, unit, session, p)))  # type: ignore[misc]
+        steps.append(Step(job.title, job.weight, lambda p, f=function: f(session, p)))  # type: ignore[misc]
     return steps
 
 

@@ -83,12 +83,13 @@ class HomePage(Page):
     def _shortcuts(self) -> QWidget:
         box = QGroupBox("常用功能")
         row = QHBoxLayout(box)
-        for item_id in self.page.module.shortcuts:
+        session = self.page.session
+        for item_id in session.module.shortcuts:
             try:
-                item = self.page.module.menu_item(item_id)
+                item = session.module.menu_item(item_id)
             except KeyError:
                 continue
-            if not item.visible_in(self.page.context.region().mode):
+            if not item.visible_in(session.mode):
                 continue
             button = QPushButton(item.title)
             button.setMinimumHeight(44)
@@ -104,14 +105,13 @@ class HomePage(Page):
 
     def refresh(self) -> None:
         self._fill_notices()
-        module, context = self.page.module, self.page.context
-        engine = self.page.engine
+        session = self.page.session
+        module, engine = session.module, session.engine
 
-        mode, now = context.region().mode, context.clock.now()
+        mode, now = session.mode, session.clock.now()
 
         def work(_progress) -> HomeData:  # type: ignore[no-untyped-def]
-            code_tables = context.store.setting("rule_files", {}).get("tables", {})
-            home = HomeInputs(engine=engine, code_tables=code_tables, mode=mode, now=now)
+            home = HomeInputs(engine=engine, code_tables=session.codes.tables, mode=mode, now=now)
             reminders, chart = module.load_home_reminders(), module.load_home_chart()
             return HomeData(reminders(home) if reminders else Reminders(), chart(home) if chart else None)
 
@@ -129,7 +129,7 @@ class HomePage(Page):
         self.chart.set_chart(data.chart, "暂无数据")
 
     def _fill_notices(self) -> None:
-        notices = list(reversed(cached_notices(self.page.context)))
+        notices = list(reversed(cached_notices(self.page.session.context)))
         self._fill(self.notices, [(f"{n.published_at[:10]}  {n.title}", f"{n.title}\n\n{n.content}") for n in notices])
 
     def _fill(self, widget: QListWidget, rows: list[tuple[str, str]]) -> None:
@@ -151,7 +151,7 @@ class HomePage(Page):
 
     def _menu_item(self, item_id: str) -> MenuItem | None:
         try:
-            return self.page.module.menu_item(item_id)
+            return self.page.session.module.menu_item(item_id)
         except KeyError:
             return None
 

@@ -17,7 +17,6 @@ from sbf_client.core.errors import InputError
 from sbf_client.core.references import load_object
 from sbf_client.plugins.spec import MenuItem
 from sbf_client.services.list_export import export_list
-from sbf_client.store.codes import CodeTables
 from sbf_client.store.lists import ListAction, ListQuery, ListSource, ListSpec, QueryField
 from sbf_client.store.lists.cells import screen_formatter
 from sbf_client.store.lists.query import where_clause
@@ -40,10 +39,9 @@ class ListPage(Page):
 
     def __init__(self, page: PageContext, item: MenuItem) -> None:
         super().__init__(page, item)
-        store = page.context.store
-        self.codes = CodeTables.of(store)
-        self.settings = Settings(store)
-        self.source = ListSource(page.engine, self.spec)
+        self.codes = page.session.codes
+        self.settings = Settings(page.session.context.store)
+        self.source = ListSource(page.session.engine, self.spec)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         self.query_panel = self._query_panel()
@@ -97,10 +95,10 @@ class ListPage(Page):
         elif source.startswith("codes:"):
             items = self.codes.choices(source.removeprefix("codes:"))
         elif source == "registrations":
-            numbers = [r.unit_no for r in self.page.context.store.registrations(self.page.unit.id)]
+            numbers = [r.unit_no for r in self.page.session.registrations()]
             items = [(number, number) for number in numbers]
         else:
-            items = list(load_object(source)(self.page.engine))
+            items = list(load_object(source)(self.page.session.engine))
         return [("全部", None), *items]
 
     def _button(self, action: ListAction) -> QPushButton:
@@ -113,7 +111,7 @@ class ListPage(Page):
             for sub in action.menu:
                 entry = menu.addAction(sub.title)
                 entry.triggered.connect(lambda _checked=False, sub=sub: self.trigger(sub))
-                if sub.online_only and self.page.offline:
+                if sub.online_only and self.page.session.offline:
                     entry.setEnabled(False)
                     entry.setToolTip(OFFLINE_TIP)
             button.setMenu(menu)
@@ -121,7 +119,7 @@ class ListPage(Page):
             button.setStyleSheet("QPushButton::menu-indicator { image: none; width: 0px; }")
         else:
             button.clicked.connect(lambda _checked=False: self.trigger(action))
-        if action.online_only and self.page.offline:
+        if action.online_only and self.page.session.offline:
             button.setEnabled(False)
             button.setToolTip(OFFLINE_TIP)
         self.buttons[action.id] = button
@@ -157,7 +155,7 @@ class ListPage(Page):
         if not self.spec.statistics:
             return
         self.stats.setText(f"{self._counted}{RECOUNTING}" if self._counted else COUNTING)
-        statistics, engine = load_object(self.spec.statistics), self.page.engine
+        statistics, engine = load_object(self.spec.statistics), self.page.session.engine
         try:
             where, params = where_clause(self.spec, self.current_query())
         except InputError:  # the fields were changed but not queried: the list's own query is what counts
@@ -175,7 +173,7 @@ class ListPage(Page):
 
     # ------------------------------------------------------------------ actions
     def trigger(self, action: ListAction) -> None:
-        if action.online_only and self.page.offline:
+        if action.online_only and self.page.session.offline:
             inform(self, OFFLINE_TIP)
             return
         keys: list[Any] = []

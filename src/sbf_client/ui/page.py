@@ -8,41 +8,21 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from sbf_client.plugins.spec import MenuItem, ModuleSpec, load_object
-from sbf_client.services.context import ClientContext
-from sbf_client.services.sync import UnitDatabases
-from sbf_client.services.units import Session
-from sbf_client.store.app_store import LocalUnit
-from sbf_client.store.settings import Settings
+from sbf_client.plugins.spec import MenuItem, load_object
+from sbf_client.services.session import UnitSession
 
 from .tasks import ChangeHub, TaskRunner
 
 
 @dataclass
 class PageContext:
-    """What every page of a logged-in unit may use."""
+    """What every page of a logged-in unit may use: the unit's ``UnitSession`` (its unit, module, server
+    session or none offline, database, code tables, clock) and the window's task runner, change hub and menu."""
 
-    context: ClientContext
-    databases: UnitDatabases
-    unit: LocalUnit
-    module: ModuleSpec
-    session: Session | None  # None: offline, the cached data only
+    session: UnitSession
     runner: TaskRunner
     hub: ChangeHub
     open_menu: Callable[[str], None]
-    offline_reason: str = ""
-
-    @property
-    def offline(self) -> bool:
-        return self.session is None
-
-    @property
-    def settings(self) -> Settings:
-        return Settings(self.context.store)
-
-    @property
-    def engine(self):  # type: ignore[no-untyped-def]
-        return self.databases.engine(self.unit)
 
 
 class Page(QWidget):

@@ -8,7 +8,7 @@ data), with their progress at the foot of the window, so that no step of the use
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -31,9 +31,8 @@ from .unit_manager import UnitManagerCard
 
 if TYPE_CHECKING:
     from sbf_client.remote.contract.models import RegistrationInfo, UnitSummary
-    from sbf_client.services.login import LoginResult
+    from sbf_client.services.session import UnitSession
     from sbf_client.services.startup import StartupReport
-    from sbf_client.services.sync import UnitDatabases
     from sbf_client.services.units import Session
 
 
@@ -45,10 +44,13 @@ def _units():  # type: ignore[no-untyped-def]
     return units
 
 
-def _login():  # type: ignore[no-untyped-def]
-    from sbf_client.services import login
+def _logged_in(context: ClientContext, unit: LocalUnit, password: str) -> UnitSession:
+    """登录 (online, or offline with the verifier), and the unit's session built from it, as the command line
+    builds it too."""
+    from sbf_client.services.login import LoginService
+    from sbf_client.services.session import open_unit_session
 
-    return login
+    return open_unit_session(context, LoginService(context).login(unit, password))
 
 
 def _password_refused(card: SecurityCard) -> Callable[[BaseException], bool]:
@@ -87,7 +89,7 @@ class ShellController(QObject):
         self.current = None  # the card on show
         self.adding: Adding | None = None
         self.main_window = None
-        self.databases: UnitDatabases | None = None
+        self.unit_session: UnitSession | None = None  # the unit whose main window is open
         self.update_task: Task | None = None
         self.demo_task: Task | None = None
 
@@ -334,70 +336,66 @@ class ShellController(QObject):
         card = self.current
         card.busy(True, "正在验证申报密码…")
 
-        def logged_in(result: LoginResult) -> None:
-            if result.offline:
+        def logged_in(session: UnitSession) -> None:
+            if session.server is None:
                 inform(
                     self.frame,
-                    f"{result.offline_reason}\n已进入离线模式：可查看本机已保存的数据，需要联网的操作暂不可用。",
+                    f"{session.offline_reason}\n已进入离线模式：可查看本机已保存的数据，需要联网的操作暂不可用。",
                 )
-                self.open_main(result)
-            elif result.session is not None and result.session.must_change_password:
+                self.open_main(session)
+            elif session.server.must_change_password:
                 change = ChangePasswordCard(unit.name)
-                change.submitted.connect(lambda new, again: self._login_new_password(result, password, new, again))
+                change.submitted.connect(lambda new, again: self._login_new_password(session, password, new, again))
                 self._show(change)
             else:
-                self.update_data(result)
+                self.update_data(session)
 
         self.runner.run(
-            lambda _p: _login().LoginService(self.context).login(unit, password),
+            lambda _p: _logged_in(self.context, unit, password),
             logged_in,
             parent=self.frame,
             title="正在验证申报密码",
             on_error=_password_refused(card),
         )
 
-    def _login_new_password(self, result: LoginResult, old: str, new: str, again: str) -> None:
-        session = result.session
-        assert session is not None
-        registrations = [r.unit_no for r in self.context.store.registrations(result.unit.id)]
+    def _login_new_password(self, session: UnitSession, old: str, new: str, again: str) -> None:
+        server = session.server
+        assert server is not None
+        registrations = [r.unit_no for r in session.registrations()]
 
         def changed(_r: None) -> None:  # change_password also made the new password the offline verifier's
             inform(self.frame, "修改成功")
-            renewed = _units().Session(session.unit_id, session.token, False, session.summary)
-            self.update_data(_login().LoginResult(result.unit, renewed))
+            self.update_data(session.with_server(replace(server, must_change_password=False)))
 
         self.runner.run(
-            lambda _p: _units().UnitService(self.context).change_password(session, old, new, again, registrations),
+            lambda _p: _units().UnitService(self.context).change_password(server, old, new, again, registrations),
             changed,
             parent=self.frame,
             title="正在修改申报密码",
         )
 
-    def update_data(self, result: LoginResult) -> None:
-        assert result.session is not None
-        card = DataUpdateCard(result.unit.name)
+    def update_data(self, session: UnitSession) -> None:
+        assert session.server is not None
+        card = DataUpdateCard(session.unit.name)
         self._show(card)
         from sbf_client.services.startup import StartupReport, login_steps, run_steps
-        from sbf_client.services.sync import UnitDatabases
 
-        databases = UnitDatabases(self.context)
         report = StartupReport()
 
         def work(progress):  # type: ignore[no-untyped-def]
-            steps = login_steps(self.context, databases, result.unit, result.session, report)  # type: ignore[arg-type]
-            return run_steps(steps, progress, report)
+            return run_steps(login_steps(session, report), progress, report)
 
         def finished(done: StartupReport) -> None:
             self.update_task = None
             if done.failures:
                 card.show_problems(done.failures)
-                card.enter_requested.connect(lambda: self.open_main(result, databases))
+                card.enter_requested.connect(lambda: self.open_main(session))
             else:
-                self.open_main(result, databases)
+                self.open_main(session)
 
         def failed(_error: BaseException) -> bool:
             self.update_task = None
-            databases.close()
+            session.close()
             self.show_units()
             return False
 
@@ -408,26 +406,24 @@ class ShellController(QObject):
 
     # ------------------------------------------------------------------ main window
 
-    def open_main(self, result: LoginResult, databases: UnitDatabases | None = None) -> None:
-        from sbf_client.services.sync import UnitDatabases
-
+    def open_main(self, session: UnitSession) -> None:
         from .main_window import MainWindow
 
-        self.databases = databases or UnitDatabases(self.context)
-        window = MainWindow(self.context, self.databases, result, self.runner)
+        self.unit_session = session
+        window = MainWindow(session, self.runner)
         window.switch_unit.connect(self.switch_unit)
         self.main_window = window
         self.frame.hide()
         window.show()
-        self.show_units(result.unit.module)
+        self.show_units(session.unit.module)
 
     def switch_unit(self) -> None:
         """【单位管理】: back to the unit list without restarting."""
         if self.main_window is not None:
             self.main_window.close_for_switch()
             self.main_window = None
-        if self.databases is not None:
-            self.databases.close()
-            self.databases = None
+        if self.unit_session is not None:
+            self.unit_session.close()
+            self.unit_session = None
         self.show_units()
         self.frame.show()

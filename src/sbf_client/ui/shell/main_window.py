@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from sbf_client import __version__
-from sbf_client.services.context import ClientContext
-from sbf_client.services.login import LoginResult
 from sbf_client.services.notices import MessageCenter
-from sbf_client.services.sync import UnitDatabases
+from sbf_client.services.session import UnitSession
 
 from ..application import APP_TITLE
 from ..dialogs import ask, inform
@@ -51,30 +49,19 @@ STOPPING = "正在停止处理，处理停止后客户端自动退出…"
 class MainWindow(QMainWindow):
     switch_unit = Signal()
 
-    def __init__(
-        self, context: ClientContext, databases: UnitDatabases, login: LoginResult, runner: TaskRunner
-    ) -> None:
+    def __init__(self, session: UnitSession, runner: TaskRunner) -> None:
         super().__init__()
-        self.context = context
-        self.unit = login.unit
-        self.module = context.module(login.unit.module)
-        self.mode = context.region().mode
+        self.session = session
+        self.context = session.context
+        self.unit = session.unit
+        self.module = session.module
+        self.mode = session.mode
         self.pages: dict[str, Page] = {}
-        self.page_context = PageContext(
-            context,
-            databases,
-            login.unit,
-            self.module,
-            login.session,
-            runner,
-            runner.hub,
-            self.open_menu,
-            login.offline_reason,
-        )
-        self.messages = MessageCenter(databases.engine(login.unit), context.clock)
+        self.page_context = PageContext(session, runner, runner.hub, self.open_menu)
+        self.messages = MessageCenter(session.engine, session.clock)
         self.switching = False
         self.quitting = False  # 确定 to 正在处理数据，确定要退出吗: closing once the work has stopped
-        self.setWindowTitle(f"{APP_TITLE} - {login.unit.name}")
+        self.setWindowTitle(f"{APP_TITLE} - {session.unit.name}")
         self._fit_screen()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -115,10 +102,10 @@ class MainWindow(QMainWindow):
         unit = QLabel(f"  {self.unit.name}（{self.module.title}）")
         unit.setStyleSheet("font-size: 14px;")
         band.row.insertWidget(1, unit)
-        if self.page_context.offline:
+        if self.session.offline:
             offline = QLabel("离线")
             offline.setObjectName("Offline")
-            offline.setToolTip(self.page_context.offline_reason or "无法连接服务器")
+            offline.setToolTip(self.session.offline_reason or "无法连接服务器")
             # Aligned, the label keeps its own height: a badge beside the unit, not a block as high as the band.
             band.row.insertWidget(2, offline, 0, Qt.AlignmentFlag.AlignVCenter)
         band.add_button("通知公告").clicked.connect(self.show_notices)
@@ -160,7 +147,7 @@ class MainWindow(QMainWindow):
     def _status_bar(self) -> None:
         bar = QStatusBar()
         text = f"纳税人识别号：{self.unit.taxpayer_id}    纳税人名称：{self.unit.name}"
-        if self.page_context.offline:
+        if self.session.offline:
             text += "    【离线】仅可查看本机数据"
         bar.addWidget(QLabel(text))
         about = QPushButton("关于")

@@ -12,7 +12,7 @@ from sbf_client.remote.proxy import KIND_LABELS
 from sbf_client.services.context import ClientContext
 
 from ..network_dialog import NetworkDialog
-from ..page import PlaceholderPage
+from ..page import PageContext, PlaceholderPage
 from ..tasks import TaskRunner
 from .unit_info import UnitInfoPage
 
@@ -65,12 +65,14 @@ class NetworkPage(QWidget):
 SETTINGS_HINT = "现可在【系统管理】-【网络管理】中设置上网方式。"
 
 
-def _not_open(page_context, item_id: str, title: str, manual: str) -> PlaceholderPage:  # type: ignore[no-untyped-def]
+def _not_open(page_context: PageContext, item_id: str, title: str, manual: str) -> PlaceholderPage:
     return PlaceholderPage(page_context, MenuItem(item_id, title, manual=manual), SETTINGS_HINT)
 
 
 class SettingsCenter(QDialog):
-    def __init__(self, context: ClientContext, runner: TaskRunner, page_context, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, context: ClientContext, runner: TaskRunner, page_context: PageContext, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("参数设置中心")
         self.resize(900, 640)  # 单位信息's 基本信息 and three 单位编号 without scrolling
@@ -82,7 +84,7 @@ class SettingsCenter(QDialog):
         system.addTab(_not_open(page_context, "login_password", "登录密码设置", "4.3"), "登录密码设置")
         top.addTab(system, "系统管理")
         units = QTabWidget()
-        units.addTab(UnitInfoPage(context.store, page_context.unit), "单位信息")
+        units.addTab(UnitInfoPage(context.store, page_context.session.unit), "单位信息")
         top.addTab(units, "单位管理")
         top.addTab(_not_open(page_context, "declaration_settings", "申报管理", "4.5"), "申报管理")
         layout.addWidget(top)

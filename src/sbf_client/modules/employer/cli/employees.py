@@ -48,25 +48,24 @@ def _group_id(engine: Any, name: str | None) -> int | None:
 
 
 def _open(cli: Cli):  # type: ignore[no-untyped-def]
-    """The unit, its list source and the query; imported here, since ``--help`` needs none of it."""
+    """The unit's session, its list source and the query; imported here, since ``--help`` needs none of it."""
     from sbf_client.services.units import UnitService
     from sbf_client.store.lists import ListQuery, ListSource
 
     from ..services.lists import EMPLOYEES
 
     unit = UnitService(cli.context).find("employer", cli.args.unit)
-    offline = cli.login(unit, server=None).offline  # personal data: the 申报密码 first, online or not
-    engine = cli.databases.engine(unit)
+    session = cli.unit_session(unit, server=None)  # personal data: the 申报密码 first, online or not
+    engine = session.engine
     source = ListSource(engine, EMPLOYEES)
-    return unit, source, ListQuery(_query_values(cli.args, _group_id(engine, cli.args.group))), offline
+    return session, source, ListQuery(_query_values(cli.args, _group_id(engine, cli.args.group)))
 
 
 def cmd_list(cli: Cli) -> None:
-    from sbf_client.store.codes import CodeTables
     from sbf_client.store.lists.cells import screen_formatter
 
-    _unit, source, query, offline = _open(cli)
-    codes = CodeTables.of(cli.context.store)
+    session, source, query = _open(cli)
+    codes, offline = session.codes, session.offline
     shown = [screen_formatter(column, codes) or str for column in source.spec.columns]
     total = source.count(query)
     keys = source.window(query, 0, cli.args.limit)
@@ -87,14 +86,15 @@ def cmd_list(cli: Cli) -> None:
 
 def cmd_export(cli: Cli) -> None:
     from sbf_client.services.list_export import export_list
-    from sbf_client.store.codes import CodeTables
 
     out = Path(cli.args.out)
     if out.suffix.lower() != ".xlsx":
         raise InputError("导出文件须为 .xlsx 格式，请修改 --out 的文件名后重试。")
-    _unit, source, query, offline = _open(cli)
-    count = export_list(source, query, out, CodeTables.of(cli.context.store))
-    emit(cli, {"exported": count, "file": str(out), "offline": offline}, f"导出成功，共导出{count}名职工：{out}")
+    session, source, query = _open(cli)
+    count = export_list(source, query, out, session.codes)
+    emit(
+        cli, {"exported": count, "file": str(out), "offline": session.offline}, f"导出成功，共导出{count}名职工：{out}"
+    )
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:

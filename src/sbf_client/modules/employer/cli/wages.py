@@ -23,25 +23,26 @@ MAX_ID = 2**63 - 1  # the largest record number SQLite can hold
 SHOWN_ERRORS = 50
 
 
-def _open(cli: Cli):  # type: ignore[no-untyped-def]
-    """The unit ``--unit`` names and its wage service; imported here, since ``--help`` needs neither."""
+def _open(cli: Cli, server: str | None):  # type: ignore[no-untyped-def]
+    """登录 to the unit ``--unit`` names (``server``: what needs the server; ``None``: the cache will do), and
+    its wage service; imported here, since ``--help`` needs neither."""
     from sbf_client.services.units import UnitService
 
     from ..services.wages import WageService
 
     unit = UnitService(cli.context).find("employer", cli.args.unit)
-    return unit, WageService(cli.context, cli.databases)
+    return WageService(cli.unit_session(unit, server=server))
 
 
 def cmd_declare(cli: Cli) -> None:
     from sbf_client.documents.tabular import check_table_path
 
-    from ..services.wages import DuplicateDeclaration
+    from ..services.wages import DECLARING, DuplicateDeclaration
 
     path = check_table_path(Path(cli.args.file))  # a wrong path is said before the password is asked for
-    unit, service = _open(cli)
-    session = cli.session(unit, "缴费工资申报")
-    check = service.check_file(unit, path, cli.args.type, cli.args.by)
+    service = _open(cli, DECLARING)
+    unit = service.session.unit
+    check = service.check_file(path, cli.args.type, cli.args.by)
     if check.errors:
         more = f"；另有{len(check.errors) - SHOWN_ERRORS}处" if len(check.errors) > SHOWN_ERRORS else ""
         saved = ""
@@ -56,7 +57,7 @@ def cmd_declare(cli: Cli) -> None:
         cli.note(f"提示：{warning}")
     if check.filtered:
         cli.note(f"已自动过滤 {check.filtered} 行税务代征险种的数据。")
-    earlier = service.earlier_same(unit, check, cli.args.type, cli.args.by)
+    earlier = service.earlier_same(check, cli.args.type, cli.args.by)
     if earlier is not None:
         same = DuplicateDeclaration(earlier).message
         if not cli.confirm(f"{same}是否再次申报？", cli.args.again):
@@ -64,7 +65,7 @@ def cmd_declare(cli: Cli) -> None:
     if check.warnings and not cli.confirm("生效年月早于系统当前年月，将会产生补缴信息，是否确定？", cli.args.yes):
         raise InputError("已取消提交。生效年月早于系统当前年月将会产生补缴信息，确认后请加 --yes 重新提交。")
     try:
-        record = service.declare(unit, session, check, cli.args.type, cli.args.by, again=earlier is not None)
+        record = service.declare(check, cli.args.type, cli.args.by, again=earlier is not None)
     except DuplicateDeclaration as same:  # declared meanwhile, by another run
         raise InputError(f"{same.message}如确需再次申报，请加 --again 重新运行。") from None
     emit(
@@ -82,29 +83,29 @@ def cmd_declare(cli: Cli) -> None:
 
 def cmd_template(cli: Cli) -> None:
     """导入模板下载: the template needs the 规则文件's 险种 names, not a login."""
-    from ..services.wages import WageService
+    from ..services.wages import write_wage_template
 
     target = Path(cli.args.file)
     if target.suffix.lower() != ".xlsx":
         raise InputError("导入模板保存为Excel工作簿，文件名须以 .xlsx 结尾。")
     if target.is_dir() or not target.parent.is_dir():
         raise InputError(f"无法保存到 {target}：请指定一个已存在的文件夹中的文件名。")
-    written = WageService(cli.context, cli.databases).write_template(target, cli.args.type, cli.args.by)
+    written = write_wage_template(cli.context, target, cli.args.type, cli.args.by)
     emit(
         cli, {"template": str(written)}, f"导入模板已保存：{written}。填写后使用 sbf-client wages declare --file 导入。"
     )
 
 
 def cmd_feedback(cli: Cli) -> None:
-    from ..services.wages import PENDING, SUBMITTING
+    from ..services.wages import FEEDBACK, PENDING, SUBMITTING
 
-    unit, service = _open(cli)
-    session = cli.session(unit, "获取反馈")
+    service = _open(cli, FEEDBACK)
+    unit = service.session.unit
     deadline = time.monotonic() + cli.args.wait
-    records = service.feedback(unit, session)
+    records = service.feedback()
     while any(r.status in (PENDING, SUBMITTING) for r in records) and time.monotonic() < deadline:
         time.sleep(1)
-        records = service.feedback(unit, session)
+        records = service.feedback()
 
     def text() -> None:
         print("序号  申报时间  申报类型  主管税务机关  职工总数  状态")
@@ -118,9 +119,9 @@ def cmd_feedback(cli: Cli) -> None:
 
 
 def cmd_detail(cli: Cli) -> None:
-    unit, service = _open(cli)
-    offline = cli.login(unit, server=None).offline  # personal data: the 申报密码 first, online or not
-    items = service.items(unit, cli.args.id)
+    service = _open(cli, None)  # personal data: the 申报密码 first, online or not
+    offline = service.session.offline
+    items = service.items(cli.args.id)
     if not items:
         raise InputError(f"没有编号为{cli.args.id}的缴费工资申报记录。")
 

@@ -11,10 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sbf_client.services.context import ClientContext
-from sbf_client.services.sync import UnitDatabases
-from sbf_client.services.units import Session
-from sbf_client.store.app_store import LocalUnit
+from sbf_client.services.session import UnitSession
 from sbf_client.store.lists import ListAction, ListColumn, ListSpec, QueryField
 from sbf_client.store.lists.spec import ExportSpec
 from sbf_client.sync.progress import Progress
@@ -26,6 +23,7 @@ from ..sync.unit_insurance import download_unit_insurance
 _UI = "sbf_client.modules.employer.ui.unit_insurance"
 _STORE = "sbf_client.modules.employer.store.unit_insurance"
 CHANGED = "unit_insurance"  # the data set a download names (``Changed``); the page watches it
+UPDATE = "更新单位参保信息"  # what needs the server, in the words of its refusal offline
 LONG_TERM = "长期"
 
 UNIT_INSURANCE = ListSpec(
@@ -104,21 +102,15 @@ def empty_note(state: Cached) -> str:
     return NOTHING_REGISTERED if state.rows == 0 else ""
 
 
-def refresh_unit_insurance(
-    context: ClientContext,
-    databases: UnitDatabases,
-    unit: LocalUnit,
-    session: Session,
-    progress: Progress | None = None,
-) -> int:
+def refresh_unit_insurance(session: UnitSession, progress: Progress | None = None) -> int:
     """Download the unit's 参保信息 from the 管理子系统 into its database; returns how many rows it has."""
-    api = UnitInsuranceApi(context.api())
-    engine = databases.engine(unit)
-    return download_unit_insurance(api, engine, unit.server_unit_id, session.token, context.clock.now(), progress)
+    server = session.require_server(UPDATE)
+    api = UnitInsuranceApi(session.context.api())
+    return download_unit_insurance(
+        api, session.engine, session.unit.server_unit_id, server.token, session.clock.now(), progress
+    )
 
 
-def startup_refresh(
-    context: ClientContext, databases: UnitDatabases, unit: LocalUnit, session: Session, progress: Progress
-) -> None:
+def startup_refresh(session: UnitSession, progress: Progress) -> None:
     """Login job (M2666: 登录的过程中会下载单位参保信息); a failure is reported and the cached list stays."""
-    refresh_unit_insurance(context, databases, unit, session, progress)
+    refresh_unit_insurance(session, progress)

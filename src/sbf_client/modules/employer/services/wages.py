@@ -31,15 +31,13 @@ from sbf_client.core.errors import InputError
 from sbf_client.core.periods import Period
 from sbf_client.documents.importing import read_import
 from sbf_client.documents.templates import write_template
-from sbf_client.outbox.engine import DONE, Answer, Entry, Outbox, entry_of, outbox
+from sbf_client.outbox.engine import DONE, Answer, Entry, Lookup, Outbox, Send, entry_of, outbox
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract.models import MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
 from sbf_client.remote.errors import RemoteError
 from sbf_client.services.context import ClientContext
 from sbf_client.services.notices import messages
-from sbf_client.services.sync import UnitDatabases
-from sbf_client.services.units import Session
-from sbf_client.store.app_store import LocalUnit
+from sbf_client.services.session import UnitSession
 
 from ..domain.wages import (
     DEFAULT_MONTHS_AHEAD,
@@ -123,16 +121,26 @@ def _content(body: dict[str, Any]) -> tuple[Any, ...]:
     return body["declaration_type"], tuple(rows)
 
 
+DECLARING, FEEDBACK = "缴费工资申报", "获取反馈"  # what needs the server, in the words of its refusal offline
+
+
+def write_wage_template(context: ClientContext, path: Path, declaration_type: DeclarationType, by: DeclareBy) -> Path:
+    """导入模板下载: the 缴费工资导入模板 for the type and way, its 险种 dropdown from the 规则文件 (no login)."""
+    names = tuple(context.code_tables().get("item", {}).values())
+    return write_template(wage_template(declaration_type, by, names), path)
+
+
 class WageService:
-    def __init__(self, context: ClientContext, databases: UnitDatabases) -> None:
-        self.context = context
-        self.databases = databases
+    """缴费工资申报 of a logged-in unit: checking a file and reading the records work offline; declaring and
+    获取反馈 need the server."""
+
+    def __init__(self, session: UnitSession) -> None:
+        self.session = session
+        self.context = session.context
 
     # ------------------------------------------------------------------ preparing
 
-    def check_file(
-        self, unit: LocalUnit, path: Path, declaration_type: DeclarationType, by: DeclareBy
-    ) -> WageFileCheck:
+    def check_file(self, path: Path, declaration_type: DeclarationType, by: DeclareBy) -> WageFileCheck:
         """Read the file (the 缴费工资导入模板, or a table of the same columns: see ``wage_import``) and check
         every row against the cached employees, as a set in SQL; nothing is sent or written."""
         tables = self.context.code_tables()
@@ -141,22 +149,15 @@ class WageService:
         imported = read_import(path, template, untemplated=loose)
         current = Period.of(self.context.clock.now().date())
         window = month_window(tables.get(WAGE_PERIOD_TABLE))
-        with self.databases.engine(unit).connect() as conn:
+        with self.session.engine.connect() as conn:
             check = check_wage_rows(conn, imported, item_names, declaration_type, current, window)
         check.template = wage_template(declaration_type, by, tuple(item_names.values()))
         return check
-
-    def write_template(self, path: Path, declaration_type: DeclarationType, by: DeclareBy) -> Path:
-        """导入模板下载: the 缴费工资导入模板 for the type and way, its 险种 dropdown from the 规则文件."""
-        names = tuple(self.context.code_tables().get("item", {}).values())
-        return write_template(wage_template(declaration_type, by, names), path)
 
     # ------------------------------------------------------------------ submitting
 
     def declare(
         self,
-        unit: LocalUnit,
-        session: Session,
         check: WageCheck,
         declaration_type: DeclarationType,
         by: DeclareBy,
@@ -169,7 +170,8 @@ class WageService:
         same ``intent`` again returns its first record (that is no new declaration)."""
         if not check.ok:
             raise InputError("申报数据有误，请修改后再提交：\n" + "\n".join(check.errors[:20]))
-        engine = self.databases.engine(unit)
+        send, lookup = self._transport(DECLARING)
+        unit, engine = self.session.unit, self.session.engine
         body = payload(check.lines, declaration_type, by)
         if not again:
             earlier = self._earlier_same(engine, body, intent)
@@ -214,19 +216,19 @@ class WageService:
 
         entry = box.confirm(KIND, body, intent or uuid.uuid4().hex, also=write_record)
         try:
-            entry = box.deliver(entry, *self._transport(unit, session))
+            entry = box.deliver(entry, send, lookup)
         except RemoteError as problem:
             self._note(engine, entry.id, problem.message)
             raise
         return self._record(engine, entry.id)
 
     def earlier_same(
-        self, unit: LocalUnit, check: WageCheck, declaration_type: DeclarationType, by: DeclareBy
+        self, check: WageCheck, declaration_type: DeclarationType, by: DeclareBy
     ) -> LocalDeclaration | None:
         """The declaration of the same content already submitted, if any (what ``declare`` would refuse
         without ``again``): a page or the command line asks the user before declaring."""
         body = payload(check.lines, declaration_type, by)
-        return self._earlier_same(self.databases.engine(unit), body, None)
+        return self._earlier_same(self.session.engine, body, None)
 
     def _earlier_same(self, engine: Engine, body: dict[str, Any], intent: str | None) -> LocalDeclaration | None:
         content = _content(body)
@@ -251,7 +253,9 @@ class WageService:
                         return _local(record)
         return None
 
-    def _transport(self, unit: LocalUnit, session: Session):  # type: ignore[no-untyped-def]
+    def _transport(self, what: str = DECLARING) -> tuple[Send, Lookup]:
+        """How the outbox sends a declaration and asks about its key; ``what`` needs the server."""
+        session, unit = self.session.require_server(what), self.session.unit
         remote = self.context.api()
         api = WageApi(remote)
 
@@ -282,10 +286,11 @@ class WageService:
 
     # ------------------------------------------------------------------ feedback
 
-    def feedback(self, unit: LocalUnit, session: Session) -> list[LocalDeclaration]:
+    def feedback(self) -> list[LocalDeclaration]:
         """获取反馈: settle unfinished submissions, then fetch results of every 待反馈 declaration."""
-        engine = self.databases.engine(unit)
-        Outbox(engine, self.context.clock, settle=_carry_answer).reconcile(KIND, *self._transport(unit, session))
+        send, lookup = self._transport(FEEDBACK)
+        session, unit, engine = self.session.require_server(FEEDBACK), self.session.unit, self.session.engine
+        Outbox(engine, self.context.clock, settle=_carry_answer).reconcile(KIND, send, lookup)
         _carry_stored_answers(engine)
         api = WageApi(self.context.api())
         with engine.connect() as conn:
@@ -324,17 +329,17 @@ class WageService:
                         read=False,
                     )
                 )
-        return self.records(unit)
+        return self.records()
 
-    def records(self, unit: LocalUnit) -> list[LocalDeclaration]:
+    def records(self) -> list[LocalDeclaration]:
         """缴费工资申报记录, newest first."""
-        with self.databases.engine(unit).connect() as conn:
+        with self.session.engine.connect() as conn:
             rows = conn.execute(select(wage_declarations).order_by(wage_declarations.c.id.desc())).all()
         return [_local(row) for row in rows]
 
-    def items(self, unit: LocalUnit, declaration_id: int) -> list[dict[str, Any]]:
+    def items(self, declaration_id: int) -> list[dict[str, Any]]:
         """申报明细 of one record."""
-        with self.databases.engine(unit).connect() as conn:
+        with self.session.engine.connect() as conn:
             rows = conn.execute(
                 select(wage_declaration_items)
                 .where(wage_declaration_items.c.declaration_id == declaration_id)
@@ -357,11 +362,9 @@ def _local(row) -> LocalDeclaration:  # type: ignore[no-untyped-def]
     )
 
 
-def startup_feedback(
-    context: ClientContext, databases: UnitDatabases, unit: LocalUnit, session: Session, progress: object
-) -> None:
+def startup_feedback(session: UnitSession, progress: object) -> None:
     """Login job: settle submissions a crash left open and fetch feedback that arrived meanwhile."""
-    WageService(context, databases).feedback(unit, session)
+    WageService(session).feedback()
 
 
 def _carry_answer(conn: Connection, entry: Entry) -> None:

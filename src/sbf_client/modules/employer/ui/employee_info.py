@@ -27,6 +27,7 @@ from ..services.group_import import MEMBERS_TEMPLATE, MembersImport, import_memb
 from ..services.groups import employee_group, set_employee_group
 from ..services.lists import EMPLOYEES, GROUPS_CHANGED
 from ..store.groups import group_choices
+from ..sync.datasets import EMPLOYEES as EMPLOYEES_FEED
 from .employee_detail import EmployeeDetailDialog
 from .employee_edit import EmployeeEditDialog, show_as_tree
 from .group_manager import GroupManagerDialog
@@ -34,6 +35,7 @@ from .import_report import ImportReportDialog
 from .update_details import UpdateDetailsDialog
 
 OFFLINE_TIP = "离线状态下无法更新，请连接网络后重新登录。"
+EMPLOYEES_DATASET = EMPLOYEES_FEED.name  # the dataset this page updates, also the data set its change names
 
 
 class EmployeeInfoPage(ListPage):
@@ -44,7 +46,7 @@ class EmployeeInfoPage(ListPage):
         self.incremental: QPushButton = self.buttons["incremental"]
         self.full: QPushButton = self.buttons["full"]
         for button in (self.incremental, self.full):
-            button.setToolTip(OFFLINE_TIP if self.page.offline else "")
+            button.setToolTip(OFFLINE_TIP if self.page.session.offline else "")
         self.update_task: Task | None = None  # the last 增量更新 / 全量更新 started
         self.group_task: Task | None = None  # the last group change, template or import started
         self._fresh = False  # refreshed for an update's result before the ChangeHub's refresh arrives
@@ -66,18 +68,19 @@ class EmployeeInfoPage(ListPage):
             super().refresh()  # the same rows, on the same page
 
     def show_detail(self, key: Any) -> None:
-        employee = detail(self.page.engine, key, self.codes.tables)
+        engine = self.page.session.engine
+        employee = detail(engine, key, self.codes.tables)
         if employee is None:
             inform(self, "该职工的信息已更新，请重新查询。")
             return
-        registrations = self.page.context.store.registrations(self.page.unit.id)
-        group = employee_group(self.page.engine, key).path
+        registrations = self.page.session.registrations()
+        group = employee_group(engine, key).path
         EmployeeDetailDialog(employee, registrations, group, parent=self).exec()
 
     # ------------------------------------------------------------------ 分组
     def edit_employee(self, key: Any) -> None:
         """编辑: 编辑人员信息, then the chosen group saved on a worker."""
-        engine = self.page.engine
+        engine = self.page.session.engine
         try:
             employee = employee_group(engine, key)
         except SbfError as error:
@@ -85,7 +88,7 @@ class EmployeeInfoPage(ListPage):
             return
         dialog = EmployeeEditDialog(employee, group_choices(engine), self)
         accepted = dialog.exec() == EmployeeEditDialog.DialogCode.Accepted
-        chosen, now = dialog.chosen(), self.page.context.clock.now()
+        chosen, now = dialog.chosen(), self.page.session.clock.now()
         dialog.deleteLater()
         if not accepted:
             return
@@ -99,7 +102,8 @@ class EmployeeInfoPage(ListPage):
 
     def manage_groups(self) -> None:
         """分组管理 (its 保存 announces the change; the page then refreshes)."""
-        dialog = GroupManagerDialog(self.page.engine, self.page.context.clock, self.page.runner, self)
+        session = self.page.session
+        dialog = GroupManagerDialog(session.engine, session.clock, self.page.runner, self)
         dialog.exec()
         dialog.deleteLater()
 
@@ -111,7 +115,7 @@ class EmployeeInfoPage(ListPage):
 
     def write_group_template(self, path: Path) -> None:
         """The template, filled with every employee and their group now (on a worker: a large unit takes a while)."""
-        engine = self.page.engine
+        engine = self.page.session.engine
         self.group_task = self.page.runner.run(
             lambda _p: write_members_template(engine, path),
             lambda count: inform(self, f"模板已保存（共{count}名职工）：{path}"),
@@ -127,7 +131,7 @@ class EmployeeInfoPage(ListPage):
 
     def import_groups_from(self, path: Path) -> None:
         """批量编辑职工分组: checked as a whole, applied only when every row is right; else the errors per row."""
-        engine, now = self.page.engine, self.page.context.clock.now()
+        engine, now = self.page.session.engine, self.page.session.clock.now()
 
         def work(_progress):  # type: ignore[no-untyped-def]
             result = import_members(engine, path, now)
@@ -151,7 +155,7 @@ class EmployeeInfoPage(ListPage):
         )
 
     def update_employees(self, *, full: bool, confirm_deletions: bool = False) -> None:
-        if self.page.session is None:
+        if self.page.session.offline:
             inform(self, OFFLINE_TIP)
             return
         if (
@@ -162,8 +166,7 @@ class EmployeeInfoPage(ListPage):
             )
         ):
             return
-        service = SyncService(self.page.context, self.page.databases)
-        unit, session = self.page.unit, self.page.session
+        service = SyncService(self.page.session)
         words = ProgressText("人")
 
         def work(progress):  # type: ignore[no-untyped-def]
@@ -172,18 +175,19 @@ class EmployeeInfoPage(ListPage):
                 progress.report(update.done, update.total, f"{update.message}\n{told}" if told else update.message)
 
             counted = Progress(described, progress._cancel)  # cancelling the dialog still stops the update
-            results = service.sync(unit, session, full=full, confirm_deletions=confirm_deletions, progress=counted)
-            return Changed(results, frozenset({"employees"}))
+            results = service.sync(
+                [EMPLOYEES_DATASET], full=full, confirm_deletions=confirm_deletions, progress=counted
+            )
+            return Changed(results[EMPLOYEES_DATASET], frozenset({EMPLOYEES_DATASET}))
 
         title = "全量更新" if full else "增量更新"
         self.update_task = self.page.runner.run(work, self._updated, parent=self, title=f"正在{title}职工参保信息")
 
-    def _updated(self, results: list[SyncResult]) -> None:
+    def _updated(self, result: SyncResult) -> None:
         # The ChangeHub refreshes the pages only once this returns, after the questions below are answered:
         # the list and its statistics are refreshed now, not left stale behind them.
         self.refresh()
         self._fresh = True
-        result = next(r for r in results if r.dataset == "employees")
         if result.awaiting_confirmation:
             if ask(
                 self,
@@ -195,12 +199,11 @@ class EmployeeInfoPage(ListPage):
             ):
                 self.update_employees(full=True, confirm_deletions=True)
             else:
-                engines = SyncService(self.page.context, self.page.databases).engines(self.page.unit, self.page.session)
-                next(e for e in engines if e.dataset.name == "employees").discard_pending()
+                SyncService(self.page.session).engine(EMPLOYEES_DATASET).discard_pending()
             return
         changed = result.added + result.changed + result.deleted
         if changed and ask(self, "更新完成", f"本次共更新了{changed}条职工信息，是否查看更新明细？", yes="是", no="否"):
-            lines = changes_of_runs(self.page.engine, result.run_ids, self.codes.tables)
+            lines = changes_of_runs(self.page.session.engine, result.run_ids, self.codes.tables)
             UpdateDetailsDialog(lines, self).exec()
         elif not changed:
             inform(self, "更新完成，职工信息没有变化。")

@@ -54,7 +54,7 @@ class UnitInsurancePage(ListPage):
 
     def show_note(self) -> None:
         """The manual's note for an empty list; otherwise a word on 征收品目 the 规则文件 cannot name."""
-        engine = self.page.engine
+        engine = self.page.session.engine
         text = empty_note(cached(engine))
         if not text and any(code not in self.codes.table("category") for code in category_codes(engine)):
             text = UNNAMED_CATEGORIES
@@ -72,13 +72,13 @@ class UnitInsurancePage(ListPage):
 
     def update_insurance(self) -> None:
         """【更新】: the whole list again from the 管理子系统 (online only), then the list refreshes."""
-        if self.page.session is None:
+        session = self.page.session
+        if session.offline:
             inform(self, OFFLINE_TIP)
             return
-        context, databases, unit, session = self.page.context, self.page.databases, self.page.unit, self.page.session
 
         def work(progress):  # type: ignore[no-untyped-def]
-            count = refresh_unit_insurance(context, databases, unit, session, progress)
+            count = refresh_unit_insurance(session, progress)
             return Changed(count, frozenset({CHANGED}))
 
         self.update_task = self.page.runner.run(work, self._updated, parent=self, title="正在更新单位参保信息")
