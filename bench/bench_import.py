@@ -3,8 +3,9 @@
 * ``import_template_100k``: a generic template read and validated — guard, marker, python-calamine, every cell
   parsed, then staged and checked in SQL (证件号码 among the employees, the same one twice).
 * ``wage_check_100k``: the 缴费工资 file check on the pipeline (``WageService.check_file``'s work) on a
-  filled 日常缴费工资申报导入模板（按职工）; reference: the path it replaced — ``tabular.read_table``, every
-  employee's 险种 JSON decoded, ``domain.wages.check_rows`` row by row.
+  filled 日常缴费工资申报导入模板（按职工）; reference: the path it replaced — the first sheet read whole into
+  rows of text keyed by the header (``_old_table``, the reader that path had), every employee's 险种 JSON
+  decoded, ``domain.wages.check_rows`` row by row.
 * ``wage_check_csv_100k``: the same rows as a CSV file (a file not made from the template).
 * ``import_hostile_slowest``: the slowest refusal among the hostile files of
   ``tests/integration/test_import_hostile.py`` (zip bombs, a million rows, 16,384 columns, formulas, …);
@@ -19,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
+from python_calamine import CalamineWorkbook
 from sqlalchemy import Engine, select
 
 from sbf_client.core.errors import InputError
@@ -26,7 +28,6 @@ from sbf_client.core.ids import id_number_check_char
 from sbf_client.core.periods import Period
 from sbf_client.documents.importing import read_import
 from sbf_client.documents.staging import check_import
-from sbf_client.documents.tabular import read_table
 from sbf_client.documents.templates import Column, TemplateSpec, write_template
 from sbf_client.modules.employer.domain.wages import Employee, check_rows
 from sbf_client.modules.employer.services.wage_import import check_wage_rows, reading_specs, wage_template
@@ -107,10 +108,33 @@ def _database(scratch: Path, people: list[tuple[str, str]]) -> Engine:
     return engine
 
 
+def _old_text(value: object) -> str:
+    """A cell as text, as the replaced reader made it (booleans and dates left out: this file has none)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _old_table(path: Path) -> tuple[list[dict[str, str]], list[int]]:
+    """The replaced reader, as it was: the first sheet read whole by python-calamine, every cell as text, each
+    non-empty row keyed by the header row; with each row's number in the sheet."""
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    headers = [_old_text(c) for c in grid[0]]
+    rows, numbers = [], []
+    for number, cells in enumerate(grid[1:], start=2):
+        values = [_old_text(c) for c in cells]
+        if any(values):
+            rows.append({h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h})
+            numbers.append(number)
+    return rows, numbers
+
+
 def _old_check(engine: Engine, path: Path) -> int:
-    """The replaced path, as it was: read_table, then each wanted employee's 险种 decoded, then check_rows."""
-    table = read_table(path)
-    wanted = sorted({r["证件号码"].strip().upper() for r in table.rows})
+    """The replaced path, as it was: the old reader, then each wanted employee's 险种 decoded, then check_rows."""
+    rows, numbers = _old_table(path)
+    wanted = sorted({r["证件号码"].strip().upper() for r in rows})
     known: dict[str, Employee] = {}
     with engine.connect() as conn:
         for start in range(0, len(wanted), 500):
@@ -119,7 +143,7 @@ def _old_check(engine: Engine, path: Path) -> int:
                 known[row.id_number] = Employee(
                     row.key, row.name, row.id_type, row.id_number, orjson.loads(row.insured)
                 )
-    check = check_rows(table.rows, table.row_numbers, known, ITEMS, "日常", "按职工", CURRENT)
+    check = check_rows(rows, numbers, known, ITEMS, "日常", "按职工", CURRENT)
     return len(check.lines)
 
 

@@ -38,28 +38,18 @@ def _build(scratch: Path, size: int):  # type: ignore[no-untyped-def]
 def _measure(engine, sample) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication, QWidget
+    from tests.unit.test_list_query import DictStore
 
     from sbf_client.modules.employer.services.lists import EMPLOYEES
     from sbf_client.store.lists import ListQuery, ListSource
+    from sbf_client.store.settings import Settings
     from sbf_client.ui.tasks import TaskRunner
     from sbf_client.ui.widgets.list_table import ListTable
-
-    class Memory:
-        def __init__(self) -> None:
-            self.values: dict = {}
-
-        def setting(self, key, default=None):  # type: ignore[no-untyped-def]
-            return self.values.get(key, default)
-
-        def set_setting(self, key, value):  # type: ignore[no-untyped-def]
-            self.values[key] = value
-
-    from sbf_client.store.settings import Settings
 
     app = QApplication.instance() or QApplication([])
     window = QWidget()
     source = ListSource(engine, EMPLOYEES)
-    table = ListTable(source, Settings(Memory()), TaskRunner(parent=window), parent=window)
+    table = ListTable(source, Settings(DictStore()), TaskRunner(parent=window), parent=window)
     table.resize(1300, 700)
     window.show()
     clock = QElapsedTimer()

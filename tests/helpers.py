@@ -255,8 +255,7 @@ def logged_in(
     service = UnitService(context)
     summaries = service.lookup(taxpayer_id, module)  # type: ignore[arg-type]
     initial = initial_password(unit_no)
-    summary = next(s for s in summaries if _opens(service, s.unit_id, initial))
-    session = service.verify(summary.unit_id, initial)
+    summary, session = next((s, opened) for s in summaries if (opened := _opened(service, s.unit_id, initial)))
     info = service.registration(session)
     unit = service.finish_adding(
         module,  # type: ignore[arg-type]
@@ -270,14 +269,14 @@ def logged_in(
     return open_unit_session(context, LoginService(context).login(unit, CLI_PASSWORD))
 
 
-def _opens(service: Any, unit_id: str, password: str) -> bool:
+def _opened(service: Any, unit_id: str, password: str) -> Any:
+    """The unit's session if the password opens it, else None."""
     from sbf_client.remote.errors import ApiError
 
     try:
-        service.verify(unit_id, password)
+        return service.verify(unit_id, password)
     except ApiError:
-        return False
-    return True
+        return None
 
 
 def server_rows(sandbox: RunningSandbox, unit_id: str, feed: str = "employees") -> dict[str, tuple[Any, ...]]:

@@ -33,11 +33,11 @@ _KEYED = re.compile(
 # pydantic renders what it refused: the input may be a password, an ID number, anything.
 _PYDANTIC_INPUT = re.compile(r"""(input_value=)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,\]]+)""")
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
-_PHONE = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z])")
 
 
-def remember_secret(value: str | None) -> str | None:
-    """Note a password or token this run handles, so that no log line or printed error shows it."""
+def remember_secret(value: str) -> str:
+    """Note a password or token this run handles, so that no log line or printed error shows it; returns it,
+    so that a value can be noted where it is read."""
     if value and len(value) >= MIN_SECRET:
         with _lock:
             _secrets.add(value)
@@ -54,8 +54,7 @@ def scrub(text: str) -> str:
     text = _KEYED.sub(lambda m: m.group(1) + HIDDEN, text)
     text = _PYDANTIC_INPUT.sub(lambda m: m.group(1) + HIDDEN, text)
     text = _BEARER.sub(lambda m: m.group(1) + HIDDEN, text)
-    text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return redact(text)
+    return redact(text)  # ID, account and phone numbers
 
 
 class RedactingFormatter(logging.Formatter):

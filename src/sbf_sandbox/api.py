@@ -16,17 +16,26 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from sbf_client.core.clock import format_timestamp
-from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract import models as m
 from sbf_client.remote.contract import paths
 
 from . import db, edge, feeds, mutations, registration, submissions
-from .business import businesses, feeds_of
-from .catalog import CODE_TABLES, CODE_TABLES_VERSION, NOTICES, REGION_BY_ID, UNIT_BY_ID
+from .business import businesses
+from .catalog import CODE_TABLES, CODE_TABLES_VERSION, NOTICES, REGION_BY_ID
 from .edge import documented
-from .errors import ApiFailure
 from .faults import FaultMiddleware
-from .routing import REGIONAL, SIGNED_IN, WITH_BODY, Authorization, Feed, Region, SubmissionKey, UnitId, bearer
+from .routing import (
+    REGIONAL,
+    SIGNED_IN,
+    WITH_BODY,
+    Authorization,
+    Feed,
+    Region,
+    SubmissionKey,
+    UnitId,
+    bearer,
+    signed_in_unit,
+)
 from .state import SandboxState
 
 __all__ = ["SandboxState", "create_app"]
@@ -40,13 +49,6 @@ def create_app(state: SandboxState) -> FastAPI:
         version=VERSION,
         description="管理子系统 (/mgmt) 与 征收子系统 (/coll) 的沙箱实现，数据为合成数据。",
     )
-
-    def unit_feed(region_id: str, unit_id: str, feed: str, authorization: str | None) -> None:
-        registration.authorize(state.engine, region_id, unit_id, bearer(authorization), state.clock.now())
-        spec = UNIT_BY_ID.get(unit_id)
-        if spec is None or feed not in {kind.name for kind in feeds_of(spec.business)}:
-            raise ApiFailure(404, codes.NOT_FOUND)
-        state.mature_for(unit_id)
 
     regional = APIRouter(prefix=paths.REGION_ROOT)
 
@@ -149,7 +151,7 @@ def create_app(state: SandboxState) -> FastAPI:
         full: bool = False,
         authorization: Authorization = None,
     ) -> Response:
-        unit_feed(region_id, unit_id, feed, authorization)
+        signed_in_unit(state, region_id, unit_id, authorization, feed=feed)
         body = feeds.page(state.engine, unit_id, feed, since, limit, epoch, full)
         return Response(content=body, media_type="application/json")
 
@@ -162,7 +164,7 @@ def create_app(state: SandboxState) -> FastAPI:
     def feed_info(
         region_id: Region, unit_id: UnitId, feed: Feed, authorization: Authorization = None
     ) -> dict[str, object]:
-        unit_feed(region_id, unit_id, feed, authorization)
+        signed_in_unit(state, region_id, unit_id, authorization, feed=feed)
         return feeds.info(state.engine, unit_id, feed)
 
     @regional.get(

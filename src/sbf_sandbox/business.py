@@ -126,5 +126,12 @@ def feeds_of(name: str) -> tuple[FeedKind, ...]:
     return part.feeds if part else ()
 
 
+def people_feed(name: str) -> str:
+    """The feed of a business's people (职工, 城乡居民): its first, the one ``sbf-sandbox mutate`` moves and the
+    demo accounts count; "" for a business no module declares."""
+    kinds = feeds_of(name)
+    return kinds[0].name if kinds else ""
+
+
 def feed_kind(name: str, feed: str) -> FeedKind | None:
     return next((kind for kind in feeds_of(name) if kind.name == feed), None)

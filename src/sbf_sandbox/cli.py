@@ -27,7 +27,7 @@ from sbf_client.remote.contract.sandbox import DEFAULT_SCALE, DEFAULT_SEED, PROG
 
 from . import db, mutations, registration
 from .build import MAX_SCALE, MIN_SCALE, build_world
-from .business import business, feeds_of
+from .business import business, people_feed
 from .catalog import REGION_BY_ID, UNITS
 from .errors import ApiFailure
 
@@ -173,7 +173,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         engine,
         int(info["seed"]),
         unit_id,
-        feeds_of(spec.business)[0].name,  # the business's people (its first feed)
+        people_feed(spec.business),
         clock.now(),
         hires=args.hires,
         leaves=args.leaves,

@@ -2,8 +2,8 @@
 
 FastAPI and Starlette answer some requests themselves, in English and in their own shapes: a validation error
 (422 ``{"detail": [...]}``), malformed JSON or bad UTF-8 (400), an unknown route (404), a wrong method (405).
-The handlers here translate each into the contract's error body with a fitting status, and two pure ASGI
-middlewares guard the rest: a body larger than the contract allows is refused before it is read into memory
+The handlers here translate each into the contract's error body with a fitting status, and a pure ASGI
+middleware guards the rest: a body larger than the contract allows is refused before it is read into memory
 (413), and an exception nobody foresaw becomes a logged 500 with the same body instead of a bare text answer.
 A refused value is never quoted back: it may be a password or an ID number.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -28,6 +28,7 @@ from sbf_client.remote.contract.models import (
     MONTH_PATTERN,
     RECORD_KEY_PATTERN,
     SUBMISSION_KEY_PATTERN,
+    TAXPAYER_ID_PATTERN,
 )
 from sbf_client.remote.contract.paths import REGION_ROOT
 
@@ -93,7 +94,7 @@ PATTERN_WORDS = {
     MONTH_PATTERN: "须为有效的年月，格式为YYYY-MM（如2026-12）",
     RECORD_KEY_PATTERN: "须为1至32位字母、数字、-或_",
     SUBMISSION_KEY_PATTERN: "须为1至64位字母、数字或 . _ : -",
-    r"^[0-9A-Za-z]+$": "只能包含字母和数字",
+    TAXPAYER_ID_PATTERN: "只能包含字母和数字",
 }
 
 
@@ -102,21 +103,20 @@ class Wording:
     """How refusals are worded: field names, pattern words, and the business code and heading of a route's
     invalid body, keyed by (method, contract path relative to the region root)."""
 
-    names: Mapping[str, str] = field(default_factory=lambda: dict(FIELD_NAMES))
-    patterns: Mapping[str, str] = field(default_factory=lambda: dict(PATTERN_WORDS))
-    body_errors: Mapping[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    names: Mapping[str, str]
+    patterns: Mapping[str, str]
+    body_errors: Mapping[tuple[str, str], tuple[int, str]]
 
     @classmethod
     def of(cls, parts: Iterable[BusinessSandbox]) -> Wording:
-        names, patterns, body_errors = dict(FIELD_NAMES), dict(PATTERN_WORDS), {}
+        """The shared words, with each business's added."""
+        names, patterns = dict(FIELD_NAMES), dict(PATTERN_WORDS)
+        body_errors: dict[tuple[str, str], tuple[int, str]] = {}
         for part in parts:
             names.update(part.field_names)
             patterns.update(part.pattern_words)
             body_errors.update(part.body_errors)
         return cls(names, patterns, body_errors)
-
-
-SHARED = Wording()
 
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -190,9 +190,7 @@ def _problem(error: dict[str, Any], wording: Wording) -> str:
     return where + what
 
 
-def validation_message(
-    errors: Sequence[dict[str, Any]], heading: str = "请求参数有误", wording: Wording = SHARED
-) -> str:
+def validation_message(errors: Sequence[dict[str, Any]], heading: str, wording: Wording) -> str:
     shown = list(dict.fromkeys(_problem(e, wording) for e in errors[:_SHOWN_ERRORS]))
     more = f"等{len(errors)}处问题" if len(errors) > _SHOWN_ERRORS else ""
     return f"{heading}：{'；'.join(shown)}{more}。请检查后重试。"
@@ -211,8 +209,8 @@ def _body_error(request: Request, wording: Wording) -> tuple[int, str] | None:
 
 
 def install(app: FastAPI, parts: Iterable[BusinessSandbox] = ()) -> None:
-    """Register the handlers and the two guarding middlewares on ``app`` (call after the app's own
-    middlewares, so that the last defence is the outermost); ``parts`` add their businesses' wording."""
+    """Register the handlers and the guarding middleware on ``app`` (call after the app's own middlewares, so
+    that the last defence is the outermost); ``parts`` add their businesses' wording."""
     wording = Wording.of(parts)
 
     @app.exception_handler(ApiFailure)
@@ -229,7 +227,7 @@ def install(app: FastAPI, parts: Iterable[BusinessSandbox] = ()) -> None:
         if business is not None:  # a declaration's own data: its business's code
             code, heading = business
             return _body(422, code, validation_message(errors, heading, wording))
-        return _body(422, codes.BAD_REQUEST, validation_message(errors, wording=wording))
+        return _body(422, codes.BAD_REQUEST, validation_message(errors, "请求参数有误", wording))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -246,11 +244,11 @@ def install(app: FastAPI, parts: Iterable[BusinessSandbox] = ()) -> None:
             return _body(exc.status_code, codes.SERVER_ERROR)
         return _body(exc.status_code, codes.BAD_REQUEST)
 
-    app.add_middleware(BodyLimit)
-    app.add_middleware(LastDefence)
+    app.add_middleware(Guard)
 
 
-async def _send_error(send: Any, status: int, code: int) -> None:
+async def send_error(send: Any, status: int, code: int) -> None:
+    """Answer ``{code, message}`` straight from an ASGI middleware (no app, no handler runs)."""
     body = orjson.dumps(codes.error_body(code))
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -265,8 +263,11 @@ class _TooLarge(HTTPException):
         super().__init__(413)
 
 
-class BodyLimit:
-    """Refuse a body over MAX_BODY_BYTES with 413: at once when Content-Length says so, else while it streams."""
+class Guard:
+    """The outermost middleware, the last defence. A body over MAX_BODY_BYTES is refused with 413: at once when
+    Content-Length says so, else while it streams. Any exception that escapes the app is logged with its
+    traceback and answered 500 ``{code, message}``. Either answer is sent only when no answer has started (else
+    the connection just ends); nothing is re-raised, so the server goes on."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -277,7 +278,7 @@ class BodyLimit:
             return
         length = dict(scope.get("headers") or []).get(b"content-length", b"")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            await _send_error(send, 413, codes.REQUEST_TOO_LARGE)
+            await send_error(send, 413, codes.REQUEST_TOO_LARGE)
             return
         received = 0
         started = False
@@ -298,32 +299,11 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted, watched)
-        except _TooLarge:
-            if not started:
-                await _send_error(send, 413, codes.REQUEST_TOO_LARGE)
-
-
-class LastDefence:
-    """Any exception that escapes the app is logged with its traceback and answered 500 ``{code, message}``
-    (when no answer has started; else the connection just ends). Nothing is re-raised, so the server goes on."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched(message: Any) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watched)
+        except _TooLarge:
+            status, code = 413, codes.REQUEST_TOO_LARGE
         except Exception:
             log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
-            if not started:
-                await _send_error(send, 500, codes.SERVER_ERROR)
+            status, code = 500, codes.SERVER_ERROR
+        if not started:
+            await send_error(send, status, code)

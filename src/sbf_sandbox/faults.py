@@ -11,10 +11,10 @@ import logging
 import random
 from dataclasses import dataclass, field
 
-import orjson
-
-from sbf_client.remote.contract.errors import SERVER_BUSY, error_body
+from sbf_client.remote.contract.errors import SERVER_BUSY
 from sbf_client.remote.contract.models import FaultSettings
+
+from .edge import send_error
 
 DROP_LOG_MESSAGE = "ASGI callable returned without completing response."
 
@@ -68,15 +68,7 @@ class FaultMiddleware:
             await asyncio.sleep(settings.latency_ms / 1000)
         if settings.error_rate and self.state.rng.random() < settings.error_rate:
             self.state.failed += 1
-            body = orjson.dumps(error_body(SERVER_BUSY))
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 503,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_error(send, 503, SERVER_BUSY)
             return
         if not self.state.should_drop():
             await self.app(scope, receive, send)

@@ -23,7 +23,7 @@ from sbf_client.core.passwords import new_password_problem
 from sbf_client.remote.contract import errors as codes
 
 from . import db
-from .business import feeds_of
+from .business import people_feed
 from .errors import ApiFailure
 from .passwords import hash_password, hint, initial_set, matches
 from .unit_profiles import basic_info
@@ -202,12 +202,6 @@ def registration(engine: Engine, region_id: str, unit_id: str) -> dict[str, obje
     }
 
 
-def _people_feed(business: str) -> str:
-    """The feed of a business's people (employees, 城乡居民): its first; other feeds hold other records."""
-    kinds = feeds_of(business)
-    return kinds[0].name if kinds else ""
-
-
 def demo_accounts(engine: Engine, region_id: str | None = None) -> list[dict[str, object]]:
     """The demo taxpayers with what a new user needs to add them."""
     with engine.connect() as conn:
@@ -235,7 +229,7 @@ def demo_accounts(engine: Engine, region_id: str | None = None) -> list[dict[str
                     "business": unit.business,
                     "unit_id": unit.unit_id,
                     "unit_nos": unit_nos,
-                    "people": counts.get((unit.unit_id, _people_feed(unit.business)), 0),
+                    "people": counts.get((unit.unit_id, people_feed(unit.business)), 0),
                     "password_hint": hint(unit.business, unit.taxpayer_id, unit_nos, bool(unit.password_is_initial)),
                 }
             )

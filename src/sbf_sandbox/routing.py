@@ -14,6 +14,7 @@ from sbf_client.remote.contract import models as m
 from sbf_client.remote.contract import paths
 
 from . import registration
+from .business import feed_kind
 from .catalog import REGION_BY_ID, UNIT_BY_ID
 from .errors import ApiFailure
 from .state import SandboxState
@@ -27,7 +28,8 @@ def _region(region_id: str) -> str:
 
 Region = Annotated[str, Depends(_region)]
 Authorization = Annotated[str | None, Header(max_length=512)]
-UnitId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,32}$", description="单位标识，如 Z0001")]
+# A unit id has a record key's shape, and so the same words when it is refused.
+UnitId = Annotated[str, Path(pattern=m.RECORD_KEY_PATTERN, description="单位标识，如 Z0001")]
 Feed = Annotated[str, Path(pattern=r"^[a-z_]{1,32}$", description="数据集：employees / residents")]
 SubmissionKey = Annotated[str, Path(pattern=m.SUBMISSION_KEY_PATTERN, description="业务流水号（Idempotency-Key）")]
 # Checked by ``submissions.submit`` (400 with 10428, whether missing or malformed).
@@ -45,11 +47,23 @@ def bearer(authorization: str | None) -> str | None:
     return None
 
 
-def signed_in_unit(state: SandboxState, region_id: str, unit_id: str, authorization: str | None, business: str) -> None:
-    """Before a business's route reads or writes a unit's data: a live session of this unit, a unit of this
-    business (404 otherwise), and its due feedback matured."""
+def signed_in_unit(
+    state: SandboxState,
+    region_id: str,
+    unit_id: str,
+    authorization: str | None,
+    *,
+    business: str | None = None,
+    feed: str | None = None,
+) -> None:
+    """Before a route reads or writes a unit's data: a live session of this unit, a unit of this ``business`` or
+    whose business has this ``feed`` (404 otherwise), and its due feedback matured."""
     registration.authorize(state.engine, region_id, unit_id, bearer(authorization), state.clock.now())
     spec = UNIT_BY_ID.get(unit_id)
-    if spec is None or spec.business != business:
+    if (
+        spec is None
+        or (business is not None and spec.business != business)
+        or (feed is not None and feed_kind(spec.business, feed) is None)
+    ):
         raise ApiFailure(404, codes.NOT_FOUND)
     state.mature_for(unit_id)

@@ -19,6 +19,7 @@ from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract.models import SUBMISSION_KEY_PATTERN
 
 from . import db
+from .edge import PATTERN_WORDS
 from .errors import ApiFailure
 
 Work = Callable[[Connection], tuple[int, dict[str, Any]]]
@@ -37,7 +38,7 @@ def submit(
     if not key:
         raise ApiFailure(400, codes.IDEMPOTENCY_KEY_MISSING)
     if not _KEY.fullmatch(key):
-        message = "业务流水号（Idempotency-Key）须为1至64位字母、数字或 . _ : -，已拒绝。"
+        message = f"业务流水号（Idempotency-Key）{PATTERN_WORDS[SUBMISSION_KEY_PATTERN]}，已拒绝。"
         raise ApiFailure(400, codes.IDEMPOTENCY_KEY_MISSING, message)
     digest = request_hash(body)
     with engine.connect().execution_options(write=True) as conn, conn.begin():

@@ -6,6 +6,7 @@ import pytest
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.errors import ApiError
 from sbf_sandbox.registration import LOCK_AFTER
+from tests.conftest import _copy_template
 from tests.helpers import DAIZHENG, ZIZHU, api, login
 
 HOSPITAL = "129901014557557170"  # two units share this 纳税人识别号
@@ -153,17 +154,13 @@ def test_ten_wrong_passwords_in_a_row_lock_the_unit(sandbox):
 def test_the_lock_grows_and_a_right_password_resets_the_count(sandbox_template, tmp_path):
     """The lock by the sandbox's clock: 1 minute after the tenth wrong password, then twice as long after each
     further wrong one, up to 30 minutes; the right password outside a lock starts the count again."""
-    import shutil
     from datetime import datetime, timedelta
 
     from sbf_client.core.clock import CHINA_TZ
     from sbf_sandbox import db, registration
     from sbf_sandbox.errors import ApiFailure
 
-    for name in ("sandbox.sqlite", "sandbox.sqlite-wal"):
-        if (sandbox_template / name).exists():
-            shutil.copy2(sandbox_template / name, tmp_path / name)
-    engine = db.make_engine(db.sqlite_url(tmp_path))
+    engine = db.make_engine(db.sqlite_url(_copy_template(sandbox_template, tmp_path)))
     now = datetime(2026, 12, 3, 10, 0, tzinfo=CHINA_TZ)
 
     def attempt(password: str) -> int | str:

@@ -10,7 +10,9 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +30,7 @@ U = R + "/units/Z0001"  # logged in, password changed, by the module's fixture
 EMPLOYEE = "Z0001-0000001"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 BIG = 2**63
+JSON_CONTENT = {"content-type": "application/json"}
 
 
 def wage(declaration_type: str = "日常", by: str = "按职工", **row: Any) -> dict[str, Any]:
@@ -57,8 +60,32 @@ def _wage_probe(name: str, body: Any, status: int = 422, code: int | None = code
 
 
 def _raw_wage(name: str, content: bytes, status: int, code: int | None = None, **headers: str) -> Probe:
-    headers = {"content-type": "application/json", **headers}
+    headers = {**JSON_CONTENT, **headers}
     return Probe(name, "POST", U + "/wage-declarations", content=content, headers=headers, status=status, code=code)
+
+
+def _keyed_by(name: str, headers: dict[str, str]) -> Probe:
+    """A valid declaration whose Idempotency-Key (in ``headers``) is missing or malformed."""
+    status, code = 400, codes.IDEMPOTENCY_KEY_MISSING
+    return Probe(name, "POST", U + "/wage-declarations", json=wage(), headers=headers, status=status, code=code)
+
+
+def _unsigned(name: str, authorization: str, status: int) -> Probe:
+    """A feed read with this Authorization header instead of Z0001's token."""
+    headers = {"Authorization": authorization}
+    return Probe(name, "GET", U + "/feeds/employees/info", headers=headers, status=status, signed_in=False)
+
+
+def _lookup(
+    name: str, taxpayer_id: Any, business: str = "employer", status: int = 422, code: int | None = None
+) -> Probe:
+    body = {"taxpayer_id": taxpayer_id, "business": business}
+    return Probe(name, "POST", R + "/taxpayers/lookup", json=body, status=status, code=code)
+
+
+def _admin(name: str, method: str, path: str, status: int, **request: Any) -> Probe:
+    """A request of the admin API (``path`` under /admin), which takes no session."""
+    return Probe(name, method, "/admin" + path, status=status, signed_in=False, **request)
 
 
 WAGE_PROBES = [
@@ -120,32 +147,9 @@ WAGE_PROBES = [
     _wage_probe("body a string", "wages"),
     _raw_wage("body null", b"null", 422, codes.WAGE_REQUEST_INVALID, **{"Idempotency-Key": "raw-null"}),
     # transport of the body
-    Probe(
-        "Idempotency-Key missing",
-        "POST",
-        U + "/wage-declarations",
-        json=wage(),
-        status=400,
-        code=codes.IDEMPOTENCY_KEY_MISSING,
-    ),
-    Probe(
-        "Idempotency-Key 65 characters",
-        "POST",
-        U + "/wage-declarations",
-        json=wage(),
-        headers={"Idempotency-Key": "k" * 65},
-        status=400,
-        code=codes.IDEMPOTENCY_KEY_MISSING,
-    ),
-    Probe(
-        "Idempotency-Key with a space",
-        "POST",
-        U + "/wage-declarations",
-        json=wage(),
-        headers={"Idempotency-Key": "a b"},
-        status=400,
-        code=codes.IDEMPOTENCY_KEY_MISSING,
-    ),
+    _keyed_by("Idempotency-Key missing", {}),
+    _keyed_by("Idempotency-Key 65 characters", {"Idempotency-Key": "k" * 65}),
+    _keyed_by("Idempotency-Key with a space", {"Idempotency-Key": "a b"}),
     _raw_wage("malformed JSON", b'{"declaration_type": ', 400, codes.BAD_REQUEST, **{"Idempotency-Key": "raw-1"}),
     _raw_wage("bad UTF-8", b'{"declaration_type": "\xff\xfe"}', 400, codes.BAD_REQUEST),
     _raw_wage("JSON nested 100,000 deep", b"[" * 100_000, 400, codes.BAD_REQUEST),
@@ -197,84 +201,20 @@ PATH_PROBES = [
     Probe("method not allowed", "DELETE", R + "/ping", status=405, code=codes.METHOD_NOT_ALLOWED),
     Probe("method not allowed on a unit", "PUT", U + "/session", json={}, status=405),
     Probe("no token", "GET", U + "/feeds/employees/info", status=401, code=codes.NOT_LOGGED_IN, signed_in=False),
-    Probe(
-        "a wrong token",
-        "GET",
-        U + "/feeds/employees/info",
-        headers={"Authorization": "Bearer nope"},
-        status=401,
-        signed_in=False,
-    ),
-    Probe(
-        "another scheme",
-        "GET",
-        U + "/feeds/employees/info",
-        headers={"Authorization": "Basic eHh4"},
-        status=401,
-        signed_in=False,
-    ),
-    Probe(
-        "token 600 characters",
-        "GET",
-        U + "/feeds/employees/info",
-        headers={"Authorization": "Bearer " + "t" * 600},
-        status=422,
-        signed_in=False,
-    ),
+    _unsigned("a wrong token", "Bearer nope", 401),
+    _unsigned("another scheme", "Basic eHh4", 401),
+    _unsigned("token 600 characters", "Bearer " + "t" * 600, 422),
     Probe("another unit's token", "GET", R + "/units/Z0004/feeds/employees/info", status=401),
 ]
 
 ACCOUNT_PROBES = [
-    Probe(
-        "纳税人识别号 too long",
-        "POST",
-        R + "/taxpayers/lookup",
-        json={"taxpayer_id": "9" * 21, "business": "employer"},
-        status=422,
-    ),
-    Probe(
-        "纳税人识别号 empty",
-        "POST",
-        R + "/taxpayers/lookup",
-        json={"taxpayer_id": "", "business": "employer"},
-        status=422,
-    ),
-    Probe(
-        "纳税人识别号 with NUL",
-        "POST",
-        R + "/taxpayers/lookup",
-        json={"taxpayer_id": "9199\x00", "business": "employer"},
-        status=422,
-    ),
-    Probe(
-        "纳税人识别号 with spaces",
-        "POST",
-        R + "/taxpayers/lookup",
-        json={"taxpayer_id": "9199 0101", "business": "employer"},
-        status=422,
-    ),
-    Probe(
-        "纳税人识别号 a number",
-        "POST",
-        R + "/taxpayers/lookup",
-        json={"taxpayer_id": 9199, "business": "employer"},
-        status=422,
-    ),
-    Probe(
-        "业务类型 unknown",
-        "POST",
-        R + "/taxpayers/lookup",
-        json={"taxpayer_id": "9199", "business": "both"},
-        status=422,
-    ),
-    Probe(
-        "纳税人识别号 unknown",
-        "POST",
-        R + "/taxpayers/lookup",
-        json={"taxpayer_id": "91990101MA5D999999", "business": "employer"},
-        status=404,
-        code=codes.TAXPAYER_NOT_FOUND,
-    ),
+    _lookup("纳税人识别号 too long", "9" * 21),
+    _lookup("纳税人识别号 empty", ""),
+    _lookup("纳税人识别号 with NUL", "9199\x00"),
+    _lookup("纳税人识别号 with spaces", "9199 0101"),
+    _lookup("纳税人识别号 a number", 9199),
+    _lookup("业务类型 unknown", "9199", business="both"),
+    _lookup("纳税人识别号 unknown", "91990101MA5D999999", status=404, code=codes.TAXPAYER_NOT_FOUND),
     Probe("申报密码 empty", "POST", R + "/units/Z0005/session", json={"password": ""}, status=422),
     Probe("申报密码 65 characters", "POST", R + "/units/Z0005/session", json={"password": "p" * 65}, status=422),
     Probe("申报密码 a number", "POST", R + "/units/Z0005/session", json={"password": 123450}, status=422),
@@ -316,7 +256,7 @@ ACCOUNT_PROBES = [
 
 ADMIN_PROBES = [
     *[
-        Probe(f"faults {name}", "PUT", "/admin/faults", json=body, status=422, signed_in=False)
+        _admin(f"faults {name}", "PUT", "/faults", 422, json=body)
         for name, body in [
             ("error_rate 2", {"error_rate": 2}),
             ("latency -1", {"latency_ms": -1}),
@@ -328,50 +268,26 @@ ADMIN_PROBES = [
             ("body an array", []),
         ]
     ],
-    Probe(
-        "faults malformed JSON",
-        "PUT",
-        "/admin/faults",
-        content=b"{",
-        headers={"content-type": "application/json"},
-        status=400,
-        signed_in=False,
-    ),
-    Probe(
-        "faults NaN literal",
-        "PUT",
-        "/admin/faults",
-        content=b'{"error_rate": NaN}',
-        headers={"content-type": "application/json"},
-        status=422,
-        signed_in=False,
-    ),
+    _admin("faults malformed JSON", "PUT", "/faults", 400, content=b"{", headers=JSON_CONTENT),
+    _admin("faults NaN literal", "PUT", "/faults", 422, content=b'{"error_rate": NaN}', headers=JSON_CONTENT),
     *[
-        Probe(f"settings {name}", "PUT", "/admin/settings", json=body, status=422, signed_in=False)
+        _admin(f"settings {name}", "PUT", "/settings", 422, json=body)
         for name, body in [
             ("feedback_delay text", {"feedback_delay": "soon"}),
             ("feedback_delay -1", {"feedback_delay": -1}),
             ("feedback_delay 1e9", {"feedback_delay": 1e9}),
         ]
     ],
-    Probe(
+    _admin(
         "settings Infinity literal",
         "PUT",
-        "/admin/settings",
+        "/settings",
+        422,
         content=b'{"feedback_delay": Infinity}',
-        headers={"content-type": "application/json"},
-        status=422,
-        signed_in=False,
+        headers=JSON_CONTENT,
     ),
     *[
-        Probe(
-            f"mutate {name}",
-            "POST",
-            "/admin/units/Z0001/feeds/employees/mutate",
-            json=body,
-            status=422,
-            signed_in=False,
-        )
+        _admin(f"mutate {name}", "POST", "/units/Z0001/feeds/employees/mutate", 422, json=body)
         for name, body in [
             ("hires -1", {"hires": -1}),
             ("hires 10^7", {"hires": 10**7}),
@@ -379,67 +295,41 @@ ADMIN_PROBES = [
             ("removals beyond the roll", {"removals": 100_000}),
         ]
     ],
-    Probe(
-        "mutate unknown unit", "POST", "/admin/units/ZZZZ/feeds/employees/mutate", json={}, status=404, signed_in=False
-    ),
-    Probe(
-        "mutate the other business's feed",
-        "POST",
-        "/admin/units/Z0001/feeds/residents/mutate",
-        json={},
-        status=404,
-        signed_in=False,
-    ),
-    Probe(
-        "mutate 单位标识 with NUL",
-        "POST",
-        "/admin/units/Z%00/feeds/employees/mutate",
-        json={},
-        status=422,
-        signed_in=False,
-    ),
+    _admin("mutate unknown unit", "POST", "/units/ZZZZ/feeds/employees/mutate", 404, json={}),
+    _admin("mutate the other business's feed", "POST", "/units/Z0001/feeds/residents/mutate", 404, json={}),
+    _admin("mutate 单位标识 with NUL", "POST", "/units/Z%00/feeds/employees/mutate", 422, json={}),
     *[
-        Probe(
-            f"compact {name}",
-            "POST",
-            "/admin/units/Z0001/feeds/employees/compact",
-            json=body,
-            status=422,
-            signed_in=False,
-        )
+        _admin(f"compact {name}", "POST", "/units/Z0001/feeds/employees/compact", 422, json=body)
         for name, body in [
             ("up_to_seq 2^63", {"up_to_seq": BIG}),
             ("up_to_seq -5", {"up_to_seq": -5}),
             ("up_to_seq text", {"up_to_seq": "x"}),
         ]
     ],
-    Probe(
-        "compact unknown unit",
-        "POST",
-        "/admin/units/ZZZZ/feeds/employees/compact",
-        json={},
-        status=404,
-        signed_in=False,
-    ),
-    Probe("rekey unknown unit", "POST", "/admin/units/ZZZZ/feeds/employees/rekey", status=404, signed_in=False),
-    Probe("rekey 数据集 malformed", "POST", "/admin/units/Z0001/feeds/a%20b/rekey", status=422, signed_in=False),
+    _admin("compact unknown unit", "POST", "/units/ZZZZ/feeds/employees/compact", 404, json={}),
+    _admin("rekey unknown unit", "POST", "/units/ZZZZ/feeds/employees/rekey", 404),
+    _admin("rekey 数据集 malformed", "POST", "/units/Z0001/feeds/a%20b/rekey", 422),
 ]
 
 PROBES = WAGE_PROBES + PATH_PROBES + ACCOUNT_PROBES + ADMIN_PROBES
 
 
-@pytest.fixture(scope="module")
-def probed(sandbox_template, tmp_path_factory) -> Iterator[tuple[RunningSandbox, str]]:
-    """One sandbox for the whole catalogue (each probe is refused, so none changes what another sees), with
-    Z0001 logged in and its initial password changed."""
-    running = start_sandbox(
-        _copy_template(sandbox_template, tmp_path_factory.mktemp("probed")), seed=TEST_SEED, scale=TEST_SCALE
-    )
+@contextmanager
+def signed_in_sandbox(template: Path, folder: Path) -> Iterator[tuple[RunningSandbox, str]]:
+    """A sandbox of its own in ``folder``, copied from the template, with Z0001 logged in and its initial
+    password changed: the sandbox and Z0001's token."""
+    running = start_sandbox(_copy_template(template, folder), seed=TEST_SEED, scale=TEST_SCALE)
     try:
-        token = login(api(running), "Z0001", "000135")
-        yield running, token
+        yield running, login(api(running), "Z0001", "000135")
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def probed(sandbox_template, tmp_path_factory) -> Iterator[tuple[RunningSandbox, str]]:
+    """One sandbox for the whole catalogue (each probe is refused, so none changes what another sees)."""
+    with signed_in_sandbox(sandbox_template, tmp_path_factory.mktemp("probed")) as signed_in:
+        yield signed_in
 
 
 def _documented(openapi: dict[str, Any], method: str, path: str) -> set[int] | None:

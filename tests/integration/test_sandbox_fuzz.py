@@ -37,10 +37,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from sbf_client.services.sandbox import RunningSandbox, start_sandbox
-from tests.conftest import TEST_SCALE, TEST_SEED, _copy_template
-from tests.helpers import admin, api, login
-from tests.integration.test_sandbox_edge import assert_healthy
+from sbf_client.services.sandbox import RunningSandbox
+from tests.helpers import admin
+from tests.integration.test_sandbox_edge import assert_healthy, signed_in_sandbox
 
 SEED = 20261203
 EXAMPLES = 10  # per operation, mode and variant (about 600 requests in all, with the accepted path)
@@ -60,15 +59,11 @@ MUTATE_MOST = 3  # generated head counts are cut to this: a million hires would 
 def fuzzed(sandbox_template, tmp_path_factory) -> Iterator[tuple[RunningSandbox, str]]:
     # Hypothesis keeps a cache (.hypothesis/) in the working directory: this run's goes to its own folder.
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
-    running = start_sandbox(
-        _copy_template(sandbox_template, tmp_path_factory.mktemp("fuzzed")), seed=TEST_SEED, scale=TEST_SCALE
-    )
     try:
-        token = login(api(running), "Z0001", "000135")
-        admin(running, "PUT", "/admin/settings", {"feedback_delay": 0})
-        yield running, token
+        with signed_in_sandbox(sandbox_template, tmp_path_factory.mktemp("fuzzed")) as (running, token):
+            admin(running, "PUT", "/admin/settings", {"feedback_delay": 0})
+            yield running, token
     finally:
-        running.stop()
         set_hypothesis_home_dir(None)
 
 

@@ -46,8 +46,7 @@ def employee_page(qtbot, sandbox, tmp_path):
 
 
 def column_of(page, key: str) -> int:  # type: ignore[no-untyped-def]
-    model = page.table.model
-    return next(c for c in range(model.columnCount()) if model.column_key(c) == key)
+    return page.table.model.column_of(key)
 
 
 def cell(page, row: int, key: str) -> str:  # type: ignore[no-untyped-def]

@@ -236,7 +236,7 @@ def combo_texts(combo) -> list[str]:
 
 
 def choose(page: ListPage, key: str, shown: str) -> None:
-    combo = page.query_panel._choices[key][0]
+    combo = page.query_panel.combo(key)
     combo.setCurrentIndex(combo_texts(combo).index(shown))
 
 
@@ -245,8 +245,7 @@ def click(qtbot, widget) -> None:
 
 
 def column_of(page: ListPage, key: str) -> int:
-    model = page.table.model
-    return next(c for c in range(model.columnCount()) if model.column_key(c) == key)
+    return page.table.model.column_of(key)
 
 
 def click_link(qtbot, page: ListPage, row: int, number: int) -> None:
@@ -283,10 +282,10 @@ def test_every_kind_of_query_field(qtbot, engine, screenshot):
     page = open_page(qtbot, engine)
     panel = page.query_panel
     assert page.table.total() == STAFF_COUNT and page.stats.text() == f"人数：{STAFF_COUNT}人  男：40人"
-    assert combo_texts(panel._choices["gender"][0]) == ["全部", "男", "女"]  # a code table's names
-    assert combo_texts(panel._choices["unit_no"][0]) == ["全部", *REGISTRATIONS]  # the unit's 单位编号
-    assert combo_texts(panel._choices["dept"][0]) == ["全部", *sorted(DEPARTMENTS)]  # the module's own
-    assert combo_texts(panel._choices["status"][0]) == ["全部", "在职", "离职"]  # literal
+    assert combo_texts(panel.combo("gender")) == ["全部", "男", "女"]  # a code table's names
+    assert combo_texts(panel.combo("unit_no")) == ["全部", *REGISTRATIONS]  # the unit's 单位编号
+    assert combo_texts(panel.combo("dept")) == ["全部", *sorted(DEPARTMENTS)]  # the module's own
+    assert combo_texts(panel.combo("status")) == ["全部", "在职", "离职"]  # literal
     page.codes = CodeTables()  # before the rule files are downloaded: only 全部
     assert page.choices(SPEC.query_field("gender")) == [("全部", None)]
     screenshot(page, "list-page-staff")
@@ -538,12 +537,12 @@ def test_the_employee_page_its_codes_registrations_changes_and_export(qtbot, san
         assert page.table.total() == len(employees) == 180
 
         codes = CodeTables.of(store)
-        id_types = page.query_panel._choices["id_type"][0]
+        id_types = page.query_panel.combo("id_type")
         assert combo_texts(id_types) == ["全部", *(name for name, _code in codes.choices("id_type"))]
         assert "居民身份证" in combo_texts(id_types)  # names, not the codes stored
         registrations = [r.unit_no for r in store.registrations(page.page.session.unit.id)]
         assert len(registrations) == 3
-        assert combo_texts(page.query_panel._choices["unit_no"][0]) == ["全部", *registrations]
+        assert combo_texts(page.query_panel.combo("unit_no")) == ["全部", *registrations]
         gender_column = column_of(page, "gender")
         shown_genders = {page.table.model.index(r, gender_column).data() for r in range(20)}
         assert shown_genders <= {"男", "女"}

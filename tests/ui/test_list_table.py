@@ -24,6 +24,7 @@ from sbf_client.ui.widgets.list_model import FIRST_WINDOW, ListTableModel
 from sbf_client.ui.widgets.list_table import COUNTING_TEXT, LOADING_TEXT, QUERYING_TEXT, ListTable
 from sbf_client.ui.widgets.query_panel import QueryPanel
 from tests.ui.shell_helpers import type_text
+from tests.unit.test_list_query import DictStore
 
 PEOPLE = 100_000
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高"
@@ -72,19 +73,6 @@ def people(tmp_path_factory):
         conn.execute(text("INSERT INTO people VALUES (:key, :name, :id_number, :status)"), rows)
     yield engine, rows
     engine.dispose()
-
-
-class DictStore:
-    """The application store's key/values, in a dict."""
-
-    def __init__(self) -> None:
-        self.values: dict = {}
-
-    def setting(self, key, default=None):
-        return self.values.get(key, default)
-
-    def set_setting(self, key, value):
-        self.values[key] = value
 
 
 class CountingSource(ListSource):
@@ -143,7 +131,7 @@ def loading(qtbot, view):
 
 
 def column_of(view, key: str) -> int:
-    return next(c for c in range(view.model.columnCount()) if view.model.column_key(c) == key)
+    return view.model.column_of(key)
 
 
 def cell_text(view, row: int, key: str) -> str:
@@ -178,7 +166,7 @@ def test_query_panel_filters_give_exact_totals_and_reset_restores_all(qtbot, peo
         qtbot.mouseClick(panel.query_button, Qt.MouseButton.LeftButton)
     assert view.total() == sum("张建" in row["name"] for row in rows)
 
-    status_combo = panel._choices["status"][0]
+    status_combo = panel.combo("status")
     qtbot.keyClick(status_combo, Qt.Key.Key_Down)
     qtbot.keyClick(status_combo, Qt.Key.Key_Down)
     assert panel.values() == {"name": "张建", "id_number": "", "status": "2"}
@@ -209,7 +197,7 @@ def test_query_panel_collapses_fields_but_keeps_buttons_and_replaces_choices(qtb
     qtbot.mouseClick(panel.toggle_button, Qt.MouseButton.LeftButton)
     assert panel.fields.isVisible() and panel.toggle_button.text() == "收起查询条件"
 
-    panel._choices["status"][0].setCurrentIndex(2)
+    panel.combo("status").setCurrentIndex(2)
     panel.set_choices("status", [("全部", None), ("停止缴费", "2"), ("暂停缴费", "3")])
     assert panel.values()["status"] == "2"
     panel.set_choices("status", [("全部", None), ("正常缴费", "1")])

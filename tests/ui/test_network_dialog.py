@@ -10,8 +10,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import text
 
 from sbf_client.remote.proxy import ProxySettings
@@ -21,6 +20,7 @@ from sbf_client.services.regions import find_region
 from sbf_client.ui.network_dialog import NetworkDialog
 from sbf_client.ui.tasks import TaskRunner
 from tests.helpers import ZIZHU, free_port, pproxy
+from tests.ui.shell_helpers import type_text
 
 USER, SECRET = "alice", "s3cret-密码"
 # httpcore leaves the socket of a failed SOCKS5 handshake to the garbage collector (see test_proxy.py).
@@ -64,18 +64,11 @@ def click(qtbot, widget) -> None:
 
 
 def type_into(qtbot, edit: QLineEdit, value: str) -> None:
-    """Replace the text as a user would: select all, delete, type; Chinese arrives from the input method
-    (QTest.keyClicks aborts the process on characters outside Latin-1)."""
+    """Replace the text as a user would: select all, delete, type (``type_text``)."""
     edit.setFocus()
     qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    for char in value:
-        if char.isascii():
-            qtbot.keyClicks(edit, char)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(char)
-            QApplication.sendEvent(edit, event)
+    type_text(qtbot, edit, value)
     assert edit.text() == value
 
 

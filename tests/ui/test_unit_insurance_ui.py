@@ -53,8 +53,7 @@ def open_page(qtbot, window, rows: int = 15) -> UnitInsurancePage:  # type: igno
 
 
 def column_of(page, key: str) -> int:  # type: ignore[no-untyped-def]
-    model = page.table.model
-    return next(c for c in range(model.columnCount()) if model.column_key(c) == key)
+    return page.table.model.column_of(key)
 
 
 def column(page, key: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -63,7 +62,7 @@ def column(page, key: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def combo(page, key: str) -> QComboBox:  # type: ignore[no-untyped-def]
-    return page.query_panel._choices[key][0]
+    return page.query_panel.combo(key)
 
 
 def combo_texts(box: QComboBox) -> list[str]:
@@ -145,7 +144,6 @@ def test_the_list_its_query_update_and_export(qtbot, shell, sandbox, tmp_path, s
     with page.page.session.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE unit_insurance SET category = '' WHERE item = '10213'")
         conn.exec_driver_sql("UPDATE unit_insurance SET category = '102149999' WHERE item = '10214'")
-    assert not page._fresh  # the update's own refresh has come and gone
     page.refresh()
     qtbot.waitUntil(lambda: "" in column(page, "category"), timeout=WAIT)
     injury = [row for row, item in enumerate(column(page, "item")) if item == "工伤保险费"]

@@ -128,3 +128,10 @@ def test_redact_masks_numbers_inside_text():
     assert "440305199001011234" not in out and "4403**********1234" in out
     assert "6216261000000000018" not in out
     assert "1234.56" in out and "12345" in out
+
+
+def test_phone_numbers_are_masked_alike_in_lists_and_in_free_text():
+    assert ids.mask_phone("13812345678") == "138****5678"
+    out = ids.redact("联系电话 13812345678，单位编号 9901010000135")
+    assert "13812345678" not in out and "138****5678" in out
+    assert "9901010000135" not in out  # 13 digits: an account-like run, masked as one

@@ -30,6 +30,8 @@ from sbf_client.modules.employer.domain.wages import Employee, MonthWindow, chec
 from sbf_client.modules.employer.services.wage_import import check_wage_rows, reading_specs, wage_template
 from sbf_client.modules.employer.store.tables import employees, metadata
 from sbf_client.store.engine import sqlite_engine
+from tests.unit.test_wage_rules import ITEMS, NOW, insured
+from tests.unit.test_wage_rules import STAFF as RULES_STAFF
 
 FIXTURES = Path(__file__).parent.parent / "data" / "imports"
 GRADES = ("一档", "二档", "三档")
@@ -49,24 +51,8 @@ KINDS = TemplateSpec(
         Column("remark", "备注", max_length=10),
     ),
 )
-ITEMS = {"10210": "企业职工基本养老保险费", "10212": "职工基本医疗保险费", "10213": "工伤保险费"}
-
-
-def insured(end=None):
-    return [
-        {"item": "10210", "base": "7000.00", "start": "2019-01", "end": end, "mode": "1"},
-        {"item": "10212", "base": "7200.00", "start": "2019-01", "end": end, "mode": "1"},
-        {"item": "10213", "base": "7000.00", "start": "2019-01", "end": end, "mode": "2"},
-    ]
-
-
-STAFF = {
-    "11010519491231002X": Employee("E1", "王芳", "01", "11010519491231002X", insured()),
-    "440524188001010014": Employee("E2", "李强", "01", "440524188001010014", insured(end="2026-06")),
-    "H12345678": Employee("E3", "陈美", "04", "H12345678", [dict(insured()[2])]),
-    "110101199003070011": Employee("E4", "赵六", "01", "110101199003070011", insured()[1:]),
-}
-NOW = Period(2026, 11)
+# The staff of the rules' own tests, and one more: 赵六, insured for all but 企业职工基本养老保险费.
+STAFF = {**RULES_STAFF, "110101199003070011": Employee("E4", "赵六", "01", "110101199003070011", insured()[1:])}
 OTHERS = {f"A000000{n}": f"职工{n}" for n in range(1, 7)}  # more employees, with no 险种, for the KINDS files
 
 
@@ -242,6 +228,10 @@ def test_the_hidden_sheet_names_the_template_when_the_defined_name_is_gone(tmp_p
     del book.defined_names[MARKER_NAME]
     book.save(tmp_path / "no-name.xlsx")
     assert read_import(tmp_path / "no-name.xlsx", KINDS).from_template
+    book[MARKER_SHEET]["D1"] = "=1+2"  # the hidden sheet is read then: it is looked at as a data sheet is
+    book.save(tmp_path / "marker-formula.xlsx")
+    with pytest.raises(InputError, match="工作表“_sbf_template”含有公式（单元格D1）"):
+        read_import(tmp_path / "marker-formula.xlsx", KINDS)
 
 
 def test_a_changed_header_or_no_rows_is_refused(tmp_path):

@@ -247,14 +247,16 @@ def test_a_spec_refuses_two_columns_or_fields_of_one_key():
 
 
 class DictStore:
+    """The application store's key/values, in a dict (the list tests and ``bench_list_page`` use it too)."""
+
     def __init__(self) -> None:
-        self.saved: dict = {}
+        self.values: dict = {}
 
     def setting(self, key, default=None):
-        return self.saved.get(key, default)
+        return self.values.get(key, default)
 
     def set_setting(self, key, value):
-        self.saved[key] = value
+        self.values[key] = value
 
 
 def test_settings_are_typed_with_their_defaults_and_scoped_per_list():
@@ -263,11 +265,11 @@ def test_settings_are_typed_with_their_defaults_and_scoped_per_list():
     assert settings.get(PAGE_SIZE) == 1000 and settings.get(COLUMN_WIDTHS, "people") == {}
     settings.set(PAGE_SIZE, 20)
     settings.set(COLUMN_WIDTHS, {"name": 230}, "people")
-    assert store.saved == {"table.page_size": 20, "table.widths.people": {"name": 230}}
+    assert store.values == {"table.page_size": 20, "table.widths.people": {"name": 230}}
     assert settings.get(COLUMN_WIDTHS, "people") == {"name": 230} and settings.get(COLUMN_WIDTHS, "other") == {}
     with pytest.raises(ValueError):
         settings.set(PAGE_SIZE, 33)
-    store.saved.update({"table.page_size": 33, "table.query_collapsed": "yes", "table.widths.people": [1]})
+    store.values.update({"table.page_size": 33, "table.query_collapsed": "yes", "table.widths.people": [1]})
     assert settings.get(PAGE_SIZE) == 1000 and settings.get(QUERY_COLLAPSED) is False  # hand-edited: defaults
     assert settings.get(COLUMN_WIDTHS, "people") == {}
 

@@ -17,8 +17,9 @@ import pytest
 from fastapi import APIRouter
 from sqlalchemy import create_engine
 
+from sbf_client.core.references import load_object
 from sbf_client.plugins.registry import discover
-from sbf_client.plugins.spec import Chart, HomeInputs, ModuleSpec, Reminders, load_object
+from sbf_client.plugins.spec import Chart, HomeInputs, ModuleSpec, Reminders
 from sbf_client.remote.contract.models import Business
 from sbf_client.sync.dataset import Dataset
 from sbf_client.ui.page import Page

@@ -17,7 +17,6 @@ import argparse
 import getpass
 import json
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Callable
@@ -28,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from sbf_client import logs
 from sbf_client.core.cli_parsing import ChineseArgumentParser, shorten, text
 from sbf_client.core.errors import InputError, SbfError
-from sbf_client.store.health import check_data_folder
+from sbf_client.core.passwords import MAX_STORED_LENGTH as MAX_PASSWORD
+from sbf_client.logs import remember_secret
 from sbf_client.store.home import resolve_home
 
 # The services (and the database and network libraries behind them) are imported when a command first
@@ -41,16 +41,9 @@ if TYPE_CHECKING:
 PASSWORD_ENV = "SBF_PASSWORD"
 NEW_PASSWORD_ENV = "SBF_NEW_PASSWORD"
 STDIN_OPTION = "--password-stdin"
-MAX_PASSWORD = 64  # the longest 申报密码 the servers' contract accepts
 MAX_PATH = 4096
 MAX_ERROR = 4000  # an error line longer than this is cut in the middle
 log = logging.getLogger(__name__)
-
-
-def remember_secret(value: str) -> str:
-    """A password typed or read here, noted so that no log line or printed error shows it."""
-    logs.remember_secret(value)
-    return value
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -97,13 +90,10 @@ class Cli:
 
     @property
     def context(self) -> ClientContext:
-        from sbf_client.services.context import ClientContext
+        from sbf_client.services.context import open_context
 
         if self._context is None:
-            home = resolve_home(getattr(self.args, "home", None))
-            check_data_folder(home)
-            logs.configure(home.ensure().logs_dir)
-            self._context = ClientContext(home)
+            self._context = open_context(getattr(self.args, "home", None))
         return self._context
 
     def note(self, text: str) -> None:

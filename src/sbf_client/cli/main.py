@@ -9,8 +9,9 @@ import os
 
 from sbf_client.core.cli_parsing import ChineseArgumentParser, UsageError
 from sbf_client.core.errors import SbfError
+from sbf_client.core.references import load_object
+from sbf_client.logs import remember_secret
 from sbf_client.plugins.registry import discover
-from sbf_client.plugins.spec import load_object
 
 from . import regions, sync, units
 from .common import (
@@ -20,7 +21,6 @@ from .common import (
     Cli,
     common_options,
     fail,
-    remember_secret,
     run,
     unexpected,
 )

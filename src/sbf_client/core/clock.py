@@ -13,6 +13,7 @@ CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 # Set by the test suite (and handy for demonstrations): the client and the sandbox then both start their
 # clock at this moment, whatever the machine's date, and time passes as usual from there.
 TODAY_VARIABLE = "SBF_TODAY"
+TIMESTAMP = "%Y-%m-%d %H:%M:%S"  # the manual's timestamp format
 
 
 class Clock(Protocol):
@@ -58,7 +59,7 @@ class ShiftedClock:
 
 def parse_today(text: str) -> datetime:
     """``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM:SS`` in China Standard Time (a date alone means 09:00)."""
-    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+    for pattern in (TIMESTAMP, "%Y-%m-%d"):
         try:
             moment = datetime.strptime(text.strip(), pattern)
         except ValueError:
@@ -83,4 +84,9 @@ def today(clock: Clock) -> date:
 
 def format_timestamp(moment: datetime) -> str:
     """``YYYY-MM-DD HH:MM:SS`` in China Standard Time, the manual's timestamp format."""
-    return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(CHINA_TZ).strftime(TIMESTAMP)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """The moment a ``format_timestamp`` text names (China Standard Time)."""
+    return datetime.strptime(text, TIMESTAMP).replace(tzinfo=CHINA_TZ)

@@ -156,13 +156,20 @@ def mask_account(s: str) -> str:
     return _mask((s or "").replace(" ", ""))
 
 
+def mask_phone(s: str) -> str:
+    """Keep a mobile number's first 3 and last 4 digits (``138****5678``); anything shorter as an account."""
+    return s[:3] + "****" + s[-4:] if len(s) >= 11 else mask_account(s)
+
+
 # Runs of 12+ digits (accounts, cards) and 17 digits + check char (ID numbers) inside free text.
 _SENSITIVE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{12,})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d{9})(?![0-9A-Za-z])")
 
 
 def redact(text: str) -> str:
-    """Mask every ID-number-like or account-like digit run inside free text."""
-    return _SENSITIVE.sub(lambda m: _mask(m.group(1)), text)
+    """Mask every ID-number-like, account-like or mobile-number-like digit run inside free text."""
+    text = _SENSITIVE.sub(lambda m: _mask(m.group(1)), text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group(1)), text)
 
 
 def check_taxpayer_id(first: str, second: str | None = None) -> str:

@@ -27,7 +27,7 @@ from sbf_client.core.errors import InputError
 from . import tabular
 from .cells import Bad, parser
 from .templates import ANNOTATION_TITLE, MARKER_NAME, MARKER_SHEET, MARKER_TAG, TemplateSpec, parse_marker, title_of
-from .xlsx_guard import LIMITS, Limits, file_kind, inspect_xlsx
+from .xlsx_guard import LIMITS, Limits, WorkbookFacts, file_kind, inspect_xlsx, scan_sheet
 
 
 @dataclass(frozen=True, order=True)
@@ -90,7 +90,7 @@ def read_import(
     if suffix == ".csv":
         if untemplated is None:
             raise InputError(f"只能导入客户端下载的导入模板（.xlsx文件），不能导入CSV文件。{download_hint(spec)}")
-        tabular.check_size(path, limits.max_file_bytes)
+        file_kind(path, limits)  # an empty or too large file is refused here, as any other
         return _from_grid(tabular.read_csv_grid(path), untemplated, path, False, limits)
     kind = file_kind(path, limits)
     if kind == "encrypted":
@@ -138,15 +138,16 @@ def read_import(
     return _from_grid(_calamine_grid(path, data_sheet), spec, path, True, limits)
 
 
-def _marker(path: Path, facts: Any, limits: Limits) -> tuple[str, int] | None:
-    """The template marker: the defined name, or — when an editor dropped the name — the marker sheet."""
+def _marker(path: Path, facts: WorkbookFacts, limits: Limits) -> tuple[str, int] | None:
+    """The template marker: the defined name, or — when an editor dropped the name — the marker sheet (its
+    part was inflated with the others; its cells are looked at now, before python-calamine reads it)."""
     named = facts.names.get(MARKER_NAME)
     if named:
         return parse_marker(named)
     sheet = facts.sheet(MARKER_SHEET)
     if sheet is None:
         return None
-    inspect_xlsx(path, [MARKER_SHEET], limits)
+    scan_sheet(path, facts, sheet, limits)
     head = _calamine_grid(path, MARKER_SHEET)[:1]
     cells = [str(c).strip() for c in head[0]] if head else []
     if len(cells) >= 3 and cells[0] == MARKER_TAG:
@@ -191,9 +192,9 @@ def _header(grid: list[list[Any]], spec: TemplateSpec, strict: bool) -> tuple[in
                 (i for i, (a, b) in enumerate(zip(titles, expected, strict=False)) if a != b),
                 min(len(titles), len(expected)),
             )
-            wanted = f"应为“{expected[at]}”" if at < len(expected) else "应为空"
+            should_be = f"应为“{expected[at]}”" if at < len(expected) else "应为空"
             raise InputError(
-                f"导入模板的表头已被修改（第{at + 1}列{wanted}），请勿增删或修改模板的列。{download_hint(spec)}"
+                f"导入模板的表头已被修改（第{at + 1}列{should_be}），请勿增删或修改模板的列。{download_hint(spec)}"
             )
         return start, list(range(len(expected)))
     positions = []

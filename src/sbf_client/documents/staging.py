@@ -105,10 +105,12 @@ Validator = Callable[[Staged], Iterable[RowError]]
 
 @dataclass
 class ImportCheck:
-    """The checked file: ``rows`` and every error, ordered by row and column."""
+    """The checked file: ``rows`` and every error, ordered by row and column; ``template``, the template an
+    annotated copy is written as when it is not the one the file was read as (e.g. with its dropdowns)."""
 
     rows: ImportedRows
     errors: list[RowError]
+    template: TemplateSpec | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,7 +121,14 @@ class ImportCheck:
         return [str(e) for e in self.errors[:limit]]
 
     def annotate(self, dest: Path, spec: TemplateSpec | None = None) -> Path:
-        return write_annotated(self.rows, self.errors, dest, spec)
+        """The file back with a 错误原因 column and the bad cells in red; corrected, it imports as it is."""
+        return write_annotated(self.rows, self.errors, dest, spec or self.template)
+
+
+def sort_errors(errors: list[RowError], spec: TemplateSpec) -> None:
+    """Order ``errors`` by row, then by the spec's columns (an error of the row as a whole last), then reason."""
+    order = {c.title: i for i, c in enumerate(spec.columns)}
+    errors.sort(key=lambda e: (e.row, order.get(e.column, len(order)), e.reason))
 
 
 def check_import(
@@ -140,8 +149,7 @@ def check_import(
             raise ValueError("a validator needs a connection")
         with staged(conn, rows) as stage:
             errors.extend(validate(stage))
-    order = {c.title: i for i, c in enumerate(spec.columns)}
-    errors.sort(key=lambda e: (e.row, order.get(e.column, len(order)), e.reason))
+    sort_errors(errors, spec)
     return ImportCheck(rows, errors)
 
 

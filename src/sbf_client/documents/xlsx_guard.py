@@ -29,10 +29,12 @@ _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 
 @dataclass
 class WorkbookFacts:
-    """What the inspection learned: the sheets in workbook order and the defined names."""
+    """What the inspection learned: the sheets in workbook order, the defined names and the zip's directory
+    (for ``scan_sheet``)."""
 
     sheets: list[SheetFacts] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, zipfile.ZipInfo] = field(default_factory=dict, repr=False)
 
     def sheet(self, name: str) -> SheetFacts | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -76,12 +78,13 @@ def inspect_xlsx(path: Path, sheet_names: list[str] | None = None, limits: Limit
         workbook = _small_part(path, entries, "xl/workbook.xml", limits)
         rels = _small_part(path, entries, "xl/_rels/workbook.xml.rels", limits)
         facts = _workbook_facts(workbook, rels)
+        facts.entries = entries
         wanted = sheet_names or [next((s.name for s in facts.sheets if s.state == "visible"), "")]
         scanned = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
         for name in wanted:
             sheet = facts.sheet(name)
             if sheet is not None:
-                scan_sheet(path, entries, sheet, limits)
+                scan_sheet(path, facts, sheet, limits)
                 scanned.add(sheet.part)
         # Every other part is inflated too, counting what comes out: a declared size cannot be trusted, and
         # python-calamine reads some of them (shared strings, styles) whole when it opens the file.
@@ -91,9 +94,9 @@ def inspect_xlsx(path: Path, sheet_names: list[str] | None = None, limits: Limit
     return facts
 
 
-def scan_sheet(path: Path, entries: dict[str, zipfile.ZipInfo], sheet: SheetFacts, limits: Limits = LIMITS) -> None:
+def scan_sheet(path: Path, facts: WorkbookFacts, sheet: SheetFacts, limits: Limits = LIMITS) -> None:
     """Stream one sheet's XML: refuse formulas and a sheet beyond the limits; fill in its size."""
-    info = entries.get(sheet.part)
+    info = facts.entries.get(sheet.part)
     if info is None:
         raise InputError(f"工作表“{sheet.name}”的内容缺失，文件已损坏。请在Excel中重新保存后再导入。")
     scanner = PartScanner(path, info, limits, sheet)

@@ -132,29 +132,25 @@ class Outbox:
         with self.engine.connect() as conn:
             return [entry_of(row) for row in conn.execute(query)]
 
-    def _set(self, entry: Entry, **values: Any) -> Entry:
+    def _set(self, entry: Entry, settle: Settle | None = None, **values: Any) -> Entry:
+        """Change the entry's row; ``settle`` then sees the changed entry in the same transaction."""
         with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
             conn.execute(update(outbox).where(outbox.c.id == entry.id).values(updated_at=self._now(), **values))
-        return self.get(entry.id)
+            changed = entry_of(conn.execute(select(outbox).where(outbox.c.id == entry.id)).one())
+            if settle is not None:
+                settle(conn, changed)
+        return changed
 
     def _done(self, entry: Entry, answer: Answer) -> Entry:
         """Store the final answer and, in the same transaction, let the module carry it into its own rows."""
-        with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
-            conn.execute(
-                update(outbox)
-                .where(outbox.c.id == entry.id)
-                .values(
-                    state=DONE,
-                    status_code=answer.status_code,
-                    response=orjson.dumps(answer.body).decode(),
-                    error=None,
-                    updated_at=self._now(),
-                )
-            )
-            done = entry_of(conn.execute(select(outbox).where(outbox.c.id == entry.id)).one())
-            if self.settle is not None:
-                self.settle(conn, done)
-        return done
+        return self._set(
+            entry,
+            self.settle,
+            state=DONE,
+            status_code=answer.status_code,
+            response=orjson.dumps(answer.body).decode(),
+            error=None,
+        )
 
     def deliver(self, entry: Entry, send: Send, lookup: Lookup) -> Entry:
         """Send an entry (or settle an unknown one) until the server's answer is known, if it can be now.

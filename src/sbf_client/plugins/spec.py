@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-# Also the shell's way to load pages, jobs and commands (``from sbf_client.plugins.spec import load_object``).
 from sbf_client.core.references import load_object
 
 if TYPE_CHECKING:

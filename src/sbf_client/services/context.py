@@ -14,12 +14,15 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sbf_client import logs
 from sbf_client.core.clock import Clock, clock_from, format_timestamp
 from sbf_client.core.errors import InputError, SbfError
 from sbf_client.plugins.registry import Registry, discover
 from sbf_client.plugins.spec import ModuleSpec
 from sbf_client.store.app_store import AppStore, LocalUnit, RegionChoice
-from sbf_client.store.home import DataHome
+from sbf_client.store.codes import CODES_SETTING, CodeTables
+from sbf_client.store.health import check_data_folder
+from sbf_client.store.home import DataHome, resolve_home
 from sbf_client.sync.progress import Progress
 
 from .regions import RegionEntry, available_regions
@@ -32,7 +35,6 @@ if TYPE_CHECKING:
     from .sandbox import RunningSandbox, SandboxOptions
 
 log = logging.getLogger(__name__)
-CODES_SETTING = "rule_files"
 
 
 class NoRegionError(SbfError):
@@ -200,12 +202,11 @@ class ClientContext:
 
     # ---------------------------------------------------------------- 规则文件
 
-    def code_tables(self) -> dict[str, dict[str, str]]:
+    def code_tables(self) -> CodeTables:
         """The cached 规则文件 code tables; downloaded from the 管理子系统 when there are none yet."""
-        cached = self.store.setting(CODES_SETTING)
-        if cached is None:
-            return self.refresh_code_tables()
-        return cached["tables"]
+        if self.store.setting(CODES_SETTING) is None:
+            return CodeTables(self.refresh_code_tables())
+        return CodeTables.of(self.store)
 
     def refresh_code_tables(self) -> dict[str, dict[str, str]]:
         """Download the newest 规则文件 (every login does, M5208) and keep them for offline use."""
@@ -231,3 +232,13 @@ class ClientContext:
             self._sandbox.stop()
             self._sandbox = None
         self.store.close()
+
+
+def open_context(home_dir: str | None) -> ClientContext:
+    """How the window and the command line open their data: the data home ``home_dir`` names (else
+    ``SBF_HOME`` or the user's data folder), checked before anything writes to it, its log file set up, and
+    the context over it."""
+    home = resolve_home(home_dir)
+    check_data_folder(home)
+    logs.configure(home.ensure().logs_dir)
+    return ClientContext(home)

@@ -60,15 +60,14 @@ class LoginService:
         self.security.record_failure(unit.id, format_timestamp(self.context.clock.now()))
 
     def login(self, unit: LocalUnit, password: str, *, offline: bool = True) -> LoginResult:
-        """登录 a unit of this machine. Online, the server checks the password (``UnitService.verify``:
+        """登录 a unit of this machine. Online, the server checks the password (as ``UnitService.verify`` does:
         throttled and counted) and its verifier is kept; when the server cannot be reached, the verifier
         opens the cached data (``offline=False``: the caller needs the server, and that failure is raised)."""
         checked_password(password)
-        waiting = self.wait_seconds(unit)  # offline tries wait like online ones
-        if waiting:
-            raise LoginThrottled(waiting)
+        local = self.security.local_units(unit.server_unit_id)  # this unit (and any other that is it)
+        self.units.refuse_if_waiting(local)  # offline tries wait like online ones
         try:
-            session = self.units.verify(unit.server_unit_id, password)
+            session = self.units.verify_allowed(unit.server_unit_id, password, local)
         except UNREACHABLE as unreachable:
             if not offline:
                 raise

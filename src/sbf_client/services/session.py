@@ -10,6 +10,7 @@ use and migrated to the module's schema.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -33,23 +34,23 @@ def server_needed(reason: str, what: str, code: int | None = None) -> SbfError:
     return SbfError(f"{reason} {what}需要连接服务器，离线时无法办理。", code=code)
 
 
-class UnitDatabases:
-    """Open unit databases, one engine per unit, migrated to the unit's module schema on first open."""
+class UnitDatabase:
+    """The unit's database, opened (and migrated to its module's schema) the first time it is asked for."""
 
-    def __init__(self, context: ClientContext) -> None:
-        self.context = context
-        self._open: dict[int, Engine] = {}
+    def __init__(self, path: Path, migration_branch: str) -> None:
+        self.path = path
+        self.migration_branch = migration_branch
+        self._engine: Engine | None = None
 
-    def engine(self, unit: LocalUnit) -> Engine:
-        if unit.id not in self._open:
-            spec = self.context.module(unit.module)
-            self._open[unit.id] = open_unit_db(self.context.unit_db_path(unit), spec.migration_branch)
-        return self._open[unit.id]
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = open_unit_db(self.path, self.migration_branch)
+        return self._engine
 
     def close(self) -> None:
-        for engine in self._open.values():
-            engine.dispose()
-        self._open.clear()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,16 @@ class UnitSession:
     """A logged-in unit: what every start-up job, service, page and command of the unit works with.
 
     ``server`` is the 管理子系统's session, ``None`` offline (the cached data only; ``offline_reason`` says
-    why). The unit database opens on first use (``engine``); ``close`` closes it when the unit is left.
+    why). ``mode`` is the region's 征收模式 (a region, once chosen, stays). The unit database opens on first
+    use (``engine``); ``close`` closes it when the unit is left.
     """
 
     context: ClientContext
     unit: LocalUnit
     module: ModuleSpec
+    mode: str
     server: Session | None
-    databases: UnitDatabases = field(repr=False, compare=False)
+    database: UnitDatabase = field(repr=False, compare=False)
     offline_reason: str = ""
 
     @property
@@ -74,7 +77,7 @@ class UnitSession:
     @property
     def engine(self) -> Engine:
         """The unit's database (opened, and migrated, the first time it is asked for)."""
-        return self.databases.engine(self.unit)
+        return self.database.engine()
 
     @property
     def clock(self) -> Clock:
@@ -85,14 +88,15 @@ class UnitSession:
         """The 规则文件 code tables as cached now (a login's 数据更新 downloads them anew)."""
         return CodeTables.of(self.context.store)
 
-    @property
-    def mode(self) -> str:
-        """The region's 征收模式."""
-        return self.context.region().mode
-
     def registrations(self) -> list[RegistrationRow]:
         """The unit's 参保登记信息 (单位编号 · 社保经办机构 · 主管税务机关) as kept on this machine."""
         return self.context.store.registrations(self.unit.id)
+
+    def opened(self) -> UnitSession:
+        """The session with its database opened (and migrated) now, on the calling thread: a worker's, so that
+        the UI thread does not wait for it later (the first open in a process loads Alembic)."""
+        self.database.engine()
+        return self
 
     def require_server(self, what: str) -> Session:
         """The server session, for ``what`` (e.g. "更新数据"), which cannot be done offline."""
@@ -105,16 +109,18 @@ class UnitSession:
         return replace(self, server=server)
 
     def close(self) -> None:
-        self.databases.close()
+        self.database.close()
 
 
 def open_unit_session(context: ClientContext, login: LoginResult) -> UnitSession:
     """The session of a login, online or offline: for the window and the command line alike."""
+    module = context.module(login.unit.module)
     return UnitSession(
         context,
         login.unit,
-        context.module(login.unit.module),
+        module,
+        context.region().mode,
         login.session,
-        UnitDatabases(context),
+        UnitDatabase(context.unit_db_path(login.unit), module.migration_branch),
         login.offline_reason,
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sbf_client.core.errors import SbfError
-from sbf_client.plugins.spec import load_object
+from sbf_client.core.references import load_object
 from sbf_client.sync.engine import SyncResult
 from sbf_client.sync.progress import Cancelled, Progress, ProgressUpdate, rows_text
 

@@ -86,9 +86,18 @@ class UnitService:
         on this machine, its failure counter throttles the check and counts the outcome."""
         checked_password(password)
         local = self.security.local_units(unit_id)
+        self.refuse_if_waiting(local)
+        return self.verify_allowed(unit_id, password, local)
+
+    def refuse_if_waiting(self, local: list[int]) -> None:
+        """``LoginThrottled`` when a password check of these units of this machine must wait yet."""
         waiting = self.wait_seconds(local)
         if waiting:
             raise LoginThrottled(waiting)
+
+    def verify_allowed(self, unit_id: str, password: str, local: list[int]) -> Session:
+        """The server's check of a password already found acceptable (``checked_password``) and not to wait
+        (``refuse_if_waiting``); the outcome counts for ``local``, the units of this machine that are it."""
         try:
             session = Session.of(self.context.api().open_session(unit_id, password))
         except ApiError as error:

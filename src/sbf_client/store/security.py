@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, insert, select, update
 
-from sbf_client.core.clock import CHINA_TZ
+from sbf_client.core.clock import parse_timestamp
 
 from . import app_schema as t
 
@@ -28,7 +28,6 @@ _HASHER = PasswordHasher()
 FREE_ATTEMPTS = 5
 FIRST_DELAY_SECONDS = 5
 MAX_DELAY_SECONDS = 15 * 60
-_STAMP = "%Y-%m-%d %H:%M:%S"
 
 
 def delay_after(failures: int) -> int:
@@ -49,7 +48,7 @@ class Failures:
         if self.last_at is None:
             return 0
         delay = delay_after(self.count)
-        last = datetime.strptime(self.last_at, _STAMP).replace(tzinfo=CHINA_TZ)
+        last = parse_timestamp(self.last_at)
         ready = last + timedelta(seconds=delay)
         # never longer than the delay itself: a failure stamped "later" than now (the clock was set back) must
         # not lock anyone out, and below five failures there is no wait at all

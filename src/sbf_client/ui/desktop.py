@@ -69,16 +69,9 @@ class _PaintProbe(QObject):
 
 def _open_data(home_dir: str | None):  # type: ignore[no-untyped-def]
     """The data home, checked and opened; the first heavy imports happen here, behind the window."""
-    from sbf_client import logs
-    from sbf_client.services.context import ClientContext
-    from sbf_client.store.health import check_data_folder
-    from sbf_client.store.home import resolve_home
+    from sbf_client.services.context import open_context
 
-    home = resolve_home(home_dir)
-    check_data_folder(home)
-    home.ensure()
-    logs.configure(home.logs_dir)
-    return ClientContext(home)
+    return open_context(home_dir)
 
 
 def _problem(error: BaseException) -> StartProblem:

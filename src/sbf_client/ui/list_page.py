@@ -129,13 +129,8 @@ class ListPage(Page):
         return lambda key: self._call(action.handler, [key])
 
     # ------------------------------------------------------------------ querying
-    def current_query(self) -> ListQuery:
-        column, descending = self.table.model.sort_state()
-        return ListQuery(self.query_panel.values(), column, descending)
-
     def run_query(self, values: dict[str, Any]) -> None:
-        column, descending = self.table.model.sort_state()
-        query = ListQuery(values, column, descending)
+        query = ListQuery(values, *self.table.model.sort_state())
         try:
             where_clause(self.spec, query)  # what the user typed is checked here, once, before any work starts
         except InputError as error:
@@ -145,6 +140,19 @@ class ListPage(Page):
         self.update_statistics()
 
     def refresh(self) -> None:
+        """The data changed: drop-downs whose choices come from data follow it, and the list is read again on
+        the same page — or queried again from its first, when a choice it was queried by is gone (全部 then)."""
+        queried = self.table.model.query().values
+        gone = False
+        for field in self.spec.fields:
+            if field.kind in ("choice", "group") and not isinstance(field.choices, tuple):
+                items = self.choices(field)
+                self.query_panel.set_choices(field.key, items)
+                chosen = queried.get(field.key)
+                gone = gone or (chosen is not None and all(value != chosen for _text, value in items))
+        if gone:
+            self.run_query(self.query_panel.values())
+            return
         self.table.refresh()
         self.update_statistics()
 
@@ -156,10 +164,8 @@ class ListPage(Page):
             return
         self.stats.setText(f"{self._counted}{RECOUNTING}" if self._counted else COUNTING)
         statistics, engine = load_object(self.spec.statistics), self.page.session.engine
-        try:
-            where, params = where_clause(self.spec, self.current_query())
-        except InputError:  # the fields were changed but not queried: the list's own query is what counts
-            where, params = where_clause(self.spec, self.table.model.query())
+        # The list's own query (checked when it ran), not fields changed since without 查询.
+        where, params = where_clause(self.spec, self.table.model.query())
         self._statistics_asked += 1
         asked = self._statistics_asked
 
@@ -189,7 +195,7 @@ class ListPage(Page):
             load_object(handler)(self, keys)
 
     def export(self, keys: Sequence[Any] | None, *, everything: bool = False, full: bool = True) -> None:
-        """导出 the chosen rows (``keys``), or the current query's, or (``everything``) the whole list, asking
+        """导出 the chosen rows (``keys``), or the list's query's, or (``everything``) the whole list, asking
         where to save; written in the background with progress and 取消."""
         spec = self.spec
         name = spec.export.file_name if spec.export else spec.title
@@ -200,7 +206,7 @@ class ListPage(Page):
 
     def export_to(self, path: Path, keys: Sequence[Any] | None, *, everything: bool = False, full: bool = True) -> None:
         source, codes = self.source, self.codes
-        query = ListQuery() if everything else self.current_query()
+        query = ListQuery() if everything else self.table.model.query()  # as on screen, sorted as shown
         chosen = list(keys) if keys is not None else None
         self.page.runner.run(
             lambda progress: export_list(source, query, path, codes, keys=chosen, full=full, progress=progress),

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from sbf_client.plugins.spec import MenuItem, load_object
+from sbf_client.core.references import load_object
+from sbf_client.plugins.spec import MenuItem
 from sbf_client.services.session import UnitSession
 
 from .tasks import ChangeHub, TaskRunner

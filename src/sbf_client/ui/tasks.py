@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -63,7 +62,7 @@ class _Job(QRunnable):
             result = self.work(self.progress)
         except BaseException as error:  # everything goes back to the UI thread, nothing dies silently here
             if not isinstance(error, SbfError | Cancelled):
-                log.error("background task failed:\n%s", "".join(traceback.format_exception(error)))
+                log.error("background task failed", exc_info=error)  # the log's formatter scrubs the traceback
             _emit_if_alive(self.bridge.failed, error)
             return
         _emit_if_alive(self.bridge.finished, result)
@@ -194,11 +193,13 @@ class TaskRunner(QObject):
             if not settled():
                 return
             value = result.value if isinstance(result, Changed) else result
+            # The pages showing the changed data refresh first: the callback may ask a question, and the
+            # list behind it must not be stale meanwhile.
+            if isinstance(result, Changed) and result.changes:
+                self.hub.changed.emit(result.changes)
             if on_done is not None:
                 on_done(value)
             task.done.emit(value)
-            if isinstance(result, Changed) and result.changes:
-                self.hub.changed.emit(result.changes)
 
         def failed(error: BaseException) -> None:
             if not settled():

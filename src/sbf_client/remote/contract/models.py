@@ -37,6 +37,7 @@ Mode = Literal["税务自主模式", "税务代征模式"]
 # nothing a database refuses (PostgreSQL refuses NUL in text).
 RECORD_KEY_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
 SUBMISSION_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
+TAXPAYER_ID_PATTERN = r"^[0-9A-Za-z]+$"  # 纳税人识别号: letters and digits
 
 
 class Model(BaseModel):
@@ -90,7 +91,7 @@ class Notices(Model):
 
 
 class TaxpayerLookupRequest(Model):
-    taxpayer_id: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+$")
+    taxpayer_id: str = Field(min_length=1, max_length=20, pattern=TAXPAYER_ID_PATTERN)
     business: Business
 
 

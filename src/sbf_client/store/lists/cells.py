@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sbf_client.core.ids import mask_account, mask_id_number
+from sbf_client.core.ids import mask_account, mask_id_number, mask_phone
 from sbf_client.core.money import format_amount
 
 from ..codes import CodeTables
@@ -18,7 +18,7 @@ from .spec import ListColumn
 MASKS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
     "account": mask_account,
-    "phone": lambda s: s[:3] + "****" + s[-4:] if len(s) >= 11 else mask_account(s),
+    "phone": mask_phone,
 }
 
 

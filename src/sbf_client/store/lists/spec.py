@@ -41,7 +41,9 @@ class QueryField:
     - ``text``: exact match of ``sql``; ``like``: substring (LIKE, wildcards typed by the user are literal);
       ``upper`` folds the typed text to upper case first (证件号码's x).
     - ``choice``: exact match; ``choices`` are literal ``(text, value)`` pairs, ``"codes:<table>"`` for a code
-      table, or ``"registrations"`` for the unit's 单位编号. The first choice is 全部 (no filter).
+      table, ``"registrations"`` for the unit's 单位编号, or a module's ``fn(engine) -> [(text, value)]`` —
+      read on the UI thread when the page opens and on each refresh, so it reads a small table (the groups, a
+      DISTINCT an index serves). The first choice is 全部 (no filter).
     - ``date_range`` / ``month_range``: two boxes, ``sql`` between them (either may be empty).
     - ``search``: the typed text goes to ``filter``, a reference to ``fn(text) -> (sql, params)``; ``live``
       queries as the user types.

@@ -50,7 +50,10 @@ def _logged_in(context: ClientContext, unit: LocalUnit, password: str) -> UnitSe
     from sbf_client.services.login import LoginService
     from sbf_client.services.session import open_unit_session
 
-    return open_unit_session(context, LoginService(context).login(unit, password))
+    session = open_unit_session(context, LoginService(context).login(unit, password))
+    # Offline, the main window opens next and reads the unit's database at once: it is opened here, on the
+    # worker (online, the 数据更新 steps open it, on their worker too).
+    return session.opened() if session.offline else session
 
 
 def _password_refused(card: SecurityCard) -> Callable[[BaseException], bool]:
@@ -272,7 +275,7 @@ class ShellController(QObject):
         card = self.current
         card.busy(True, "正在修改申报密码…")
 
-        def change(_progress) -> None:  # type: ignore[no-untyped-def]
+        def change(_progress) -> RegistrationInfo:  # type: ignore[no-untyped-def]
             service = _units().UnitService(self.context)
             info = service.registration(adding.session)  # type: ignore[arg-type]
             service.change_password(
@@ -282,11 +285,12 @@ class ShellController(QObject):
                 again,  # type: ignore[arg-type]
                 [r.unit_no for r in info.registrations],
             )
+            return info
 
-        def changed(_result: None) -> None:
+        def changed(info: RegistrationInfo) -> None:
             adding.password = new
             inform(self.frame, "修改成功")
-            self._fetch_registration()
+            self._confirm_registration(info)  # the 参保登记信息 just read: not asked for again
 
         self.runner.run(
             change,
@@ -299,30 +303,41 @@ class ShellController(QObject):
     def _fetch_registration(self) -> None:
         assert self.adding is not None and self.adding.session is not None
         session = self.adding.session
-
-        def shown(info: RegistrationInfo) -> None:
-            assert self.adding is not None
-            self.adding.info = info
-            card = ConfirmRegistrationCard(info)
-            card.confirmed.connect(self._registration_confirmed)
-            self._show(card)
-
         self.runner.run(
             lambda _p: _units().UnitService(self.context).registration(session),
-            shown,
+            self._confirm_registration,
             parent=self.frame,
             title="正在获取参保登记信息",
         )
 
+    def _confirm_registration(self, info: RegistrationInfo) -> None:
+        assert self.adding is not None
+        self.adding.info = info
+        card = ConfirmRegistrationCard(info)
+        card.confirmed.connect(self._registration_confirmed)
+        self._show(card)
+
     def _registration_confirmed(self) -> None:
         adding = self.adding
         assert adding is not None and adding.summary is not None and adding.info is not None
-        service = _units().UnitService(self.context)
-        # the password it was verified with (or changed to) becomes its offline verifier
-        unit = service.save(adding.module, adding.summary, adding.info, confirmed=True, password=adding.password)  # type: ignore[arg-type]
-        self.adding = None
-        self.show_units(unit.module)
-        inform(self.frame, f"单位【{unit.name}】添加成功，可点击【登录】进入系统。")
+        summary, info = adding.summary, adding.info
+        card = self.current
+        card.ok.setEnabled(False)  # one save, however often 【确定】 is clicked
+
+        def save(_progress) -> LocalUnit:  # type: ignore[no-untyped-def]
+            # the password it was verified with (or changed to) becomes its offline verifier: an Argon2 hash,
+            # a moment's work that the UI thread does not wait for
+            service = _units().UnitService(self.context)
+            return service.save(adding.module, summary, info, confirmed=True, password=adding.password)  # type: ignore[arg-type]
+
+        def saved(unit: LocalUnit) -> None:
+            self.adding = None
+            self.show_units(unit.module)
+            inform(self.frame, f"单位【{unit.name}】添加成功，可点击【登录】进入系统。")
+
+        self.runner.run(
+            save, saved, parent=self.frame, title="正在保存单位", on_error=lambda _e: card.ok.setEnabled(True) and False
+        )
 
     # ------------------------------------------------------------------ 登录
 

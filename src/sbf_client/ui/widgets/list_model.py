@@ -68,9 +68,8 @@ class ListTableModel(QAbstractTableModel):
         self._actions: list[tuple[str, list[str]]] = []
         self._query = ListQuery()
         self._generation = 0
-        self._whole_generation = -1  # the query whose whole result is on show
+        self._whole_generation = -1  # the query whose whole result is on show (-1: none has finished yet)
         self._loading = False
-        self._has_loaded = False
         self._data_start = int(self.checkable) + int(self.numbered)
 
     # ------------------------------------------------------------------ querying
@@ -183,7 +182,6 @@ class ListTableModel(QAbstractTableModel):
             take()
             self.endResetModel()
         self._loading = False
-        self._has_loaded = True
         self.page_changed.emit()
         self.loaded.emit(len(keys))
         self.loading_changed.emit(False)
@@ -198,7 +196,7 @@ class ListTableModel(QAbstractTableModel):
 
     def has_loaded(self) -> bool:
         """Whether any query has finished counting: until then the total is not known, not 0."""
-        return self._has_loaded
+        return self._whole_generation >= 0
 
     def is_complete(self) -> bool:
         return self._complete
@@ -291,21 +289,28 @@ class ListTableModel(QAbstractTableModel):
     def is_check_column(self, column: int) -> bool:
         return self.checkable and column == 0
 
+    def _is_number_column(self, column: int) -> bool:
+        return self.numbered and column == int(self.checkable)
+
     def column_key(self, column: int) -> str:
         """A stable name for a column, used to persist its width."""
         if self.is_check_column(column):
             return CHECK_COLUMN_KEY
-        if self.numbered and column == int(self.checkable):
+        if self._is_number_column(column):
             return NUMBER_COLUMN_KEY
         data = column - self._data_start
         if data < len(self.spec.columns):
             return self.spec.columns[data].key
         return f"_action.{self._actions[data - len(self.spec.columns)][0]}"
 
+    def column_of(self, key: str) -> int:
+        """The column named ``key`` (``column_key``'s inverse), or -1."""
+        return next((c for c in range(self.columnCount()) if self.column_key(c) == key), -1)
+
     def default_width(self, column: int) -> int:
         if self.is_check_column(column):
             return 40
-        if self.numbered and column == int(self.checkable):
+        if self._is_number_column(column):
             return 70
         data = column - self._data_start
         return self.spec.columns[data].width if data < len(self.spec.columns) else 120
@@ -326,7 +331,7 @@ class ListTableModel(QAbstractTableModel):
             return None
         if self.is_check_column(section):
             return ""
-        if self.numbered and section == int(self.checkable):
+        if self._is_number_column(section):
             return NUMBER_TITLE
         data = section - self._data_start
         if 0 <= data < len(self.spec.columns):
@@ -360,7 +365,7 @@ class ListTableModel(QAbstractTableModel):
             return _ALIGN.get(align, Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        if self.numbered and column == int(self.checkable):
+        if self._is_number_column(column):
             return str(self._offset() + index.row() + 1)
         if not 0 <= data < len(self.spec.columns):
             return None

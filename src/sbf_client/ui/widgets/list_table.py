@@ -60,13 +60,11 @@ class ListTable(QWidget):
         super().__init__(parent)
         self.table_id = source.spec.id
         self.settings = settings
-        self.paged = source.spec.paged
-        checkable = source.spec.checkable
-        page_size = settings.get(PAGE_SIZE) if self.paged else None
+        page_size = settings.get(PAGE_SIZE) if source.spec.paged else None
         self.model = ListTableModel(source, runner, formatters, page_size=page_size, parent=self)
         self._action_delegates: list[ActionDelegate] = []
         self._restoring_widths = False
-        self._build_table(checkable)
+        self._build_table(source.spec.checkable)
         self._build_bar(page_size)
         self._save_widths_timer = QTimer(self, singleShot=True, interval=SAVE_WIDTHS_DELAY_MS)
         self._save_widths_timer.timeout.connect(self._save_widths)
@@ -187,13 +185,13 @@ class ListTable(QWidget):
     def _show_sort_indicator(self) -> None:
         header = self.table.horizontalHeader()
         key, descending = self.model.sort_state()
-        columns = [self.model.column_key(c) for c in range(self.model.columnCount())]
-        if key is None or key not in columns:
+        column = -1 if key is None else self.model.column_of(key)
+        if column < 0:
             header.setSortIndicatorShown(False)
             return
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(columns.index(key), order)
+        header.setSortIndicator(column, order)
 
     # ------------------------------------------------------------------ pager
     def _on_page_size_chosen(self) -> None:

@@ -119,6 +119,10 @@ class QueryPanel(QWidget):
         self._place(label, combo)
         return combo
 
+    def combo(self, key: str) -> QComboBox:
+        """The drop-down of a choice field."""
+        return self._choices[key][0]
+
     def set_choices(self, key: str, items: Sequence[tuple[str, Any]]) -> None:
         """Replace a drop-down's items, keeping the current choice when it is still offered."""
         current = self.values()[key]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sbf_client.plugins.spec import Chart, HomeInputs
+from sbf_client.store.codes import CodeTables
 
 
 def chart(home: HomeInputs) -> Chart:
     """城乡居民 by 参保状态 and by 所属村（社区） (a ``HomeChart``)."""
-    names = home.code_tables.get("resident_status", {})
+    codes = CodeTables(home.code_tables)
     with home.engine.connect() as conn:
         by_status = conn.exec_driver_sql("SELECT status, count(*) FROM residents GROUP BY status ORDER BY status").all()
         by_village = conn.exec_driver_sql(
@@ -16,7 +17,7 @@ def chart(home: HomeInputs) -> Chart:
     return Chart(
         "本单位城乡居民",
         (
-            ("按参保状态", tuple((names.get(code, code), count) for code, count in by_status)),
+            ("按参保状态", tuple((codes.name("resident_status", code), count) for code, count in by_status)),
             ("按所属村（社区）", tuple((village, count) for village, count in by_village)),
         ),
     )

@@ -40,7 +40,7 @@ def router(state: SandboxState) -> APIRouter:
     insurance = UnitInsuranceAnswers()
 
     def employer(region_id: str, unit_id: str, authorization: str | None) -> None:
-        signed_in_unit(state, region_id, unit_id, authorization, "employer")
+        signed_in_unit(state, region_id, unit_id, authorization, business="employer")
 
     @routes.post(
         c.WAGE_DECLARATIONS,

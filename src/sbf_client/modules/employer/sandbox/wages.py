@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Row, insert, select, update
 
-from sbf_client.core.money import format_amount, from_fen
+from sbf_client.core.clock import TIMESTAMP
+from sbf_client.core.money import format_amount, from_fen, quantize_fen
 from sbf_client.core.periods import Period
 from sbf_client.remote.contract import errors as codes
 from sbf_client.remote.contract.models import MONTH_PATTERN, MONTHS_AHEAD, MONTHS_BACK, WAGE_PERIOD_TABLE
@@ -34,7 +35,6 @@ from .tables import wage_declarations, wage_items
 
 log = logging.getLogger(__name__)
 
-_STAMP = "%Y-%m-%d %H:%M:%S"
 TYPE_TITLES = {"日常": "日常缴费工资申报", "年度": "年度缴费工资申报"}
 PENDING = "待反馈"
 ALL_FAILED = "全部申报失败"
@@ -48,6 +48,11 @@ def month_window(now: datetime) -> tuple[Period, Period]:
     return current.add(-int(limits[MONTHS_BACK])), current.add(int(limits[MONTHS_AHEAD]))
 
 
+def _region_of(conn: Connection, unit_id: str) -> Row[Any]:
+    query = select(db.regions).join(db.units, db.units.c.region_id == db.regions.c.region_id)
+    return conn.execute(query.where(db.units.c.unit_id == unit_id)).one()
+
+
 def annual_effective_month(now: datetime) -> Period:
     """年度申报: the region's configuration puts the new 缴费基数 in force from the next January."""
     return Period(now.year + 1, 1)
@@ -57,8 +62,7 @@ def accept(
     conn: Connection, unit_id: str, key: str, request: WageDeclarationRequest, now: datetime, delay: float
 ) -> tuple[int, dict[str, Any]]:
     """Record a declaration as 待反馈 (inside the idempotent submission's transaction)."""
-    unit = conn.execute(select(db.units.c.region_id).where(db.units.c.unit_id == unit_id)).one()
-    region = conn.execute(select(db.regions).where(db.regions.c.region_id == unit.region_id)).one()
+    region = _region_of(conn, unit_id)
     if region.mode == "税务代征模式":
         raise ApiFailure(422, codes.WAGE_NOT_NEEDED)
     first, last = month_window(now)
@@ -68,7 +72,7 @@ def accept(
         if (request.by == "按险种") != (row.item is not None):
             raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "按险种申报须指定险种，按职工申报不指定险种。")
         # The model already bounds the amount; this keeps the rule where the rules are, whoever calls accept.
-        if not 0 < row.new_wage <= MAX_WAGE or row.new_wage != row.new_wage.quantize(Decimal("0.01")):
+        if not 0 < row.new_wage <= MAX_WAGE or row.new_wage != quantize_fen(row.new_wage):
             raise ApiFailure(422, codes.WAGE_REQUEST_INVALID, "新缴费工资须为大于0、最多两位小数的金额。")
         if row.effective_month is not None and not first <= Period.parse(row.effective_month) <= last:
             raise ApiFailure(
@@ -77,7 +81,8 @@ def accept(
                 f"申报明细第{number}条的生效年月（{row.effective_month}）超出本地区允许的范围"
                 f"（{first}至{last}），请检查后重新提交。",
             )
-    submitted = now.strftime(_STAMP)
+    submitted = now.strftime(TIMESTAMP)
+    total = len({row.key for row in request.rows})
     declaration_id = conn.execute(
         insert(wage_declarations).values(
             unit_id=unit_id,
@@ -87,7 +92,7 @@ def accept(
             submitted_at=submitted,
             due_at=(now + timedelta(seconds=delay)).isoformat(),
             status=PENDING,
-            total=len({row.key for row in request.rows}),
+            total=total,
         )
     ).inserted_primary_key[0]
     conn.execute(
@@ -106,7 +111,6 @@ def accept(
             for position, row in enumerate(request.rows)
         ],
     )
-    total = len({row.key for row in request.rows})
     return 202, {"declaration_id": declaration_id, "status": PENDING, "submitted_at": submitted, "total": total}
 
 
@@ -117,9 +121,7 @@ def _band(region) -> tuple[Decimal, Decimal]:  # type: ignore[no-untyped-def]
     )
 
 
-def _judge(
-    data: dict[str, Any], item: dict[str, Any], wage: Decimal, month: Period, band: tuple[Decimal, Decimal], daily: bool
-) -> str:
+def _judge(item: dict[str, Any], wage: Decimal, month: Period, band: tuple[Decimal, Decimal], daily: bool) -> str:
     """The failure reason for one employee × 险种, or "" when it may be declared."""
     low, high = band
     if daily and item["end"] and month > Period.parse(item["end"]):
@@ -166,13 +168,20 @@ def _shown_month(text: str | None) -> str | None:
     return text if text is not None and _MONTH.fullmatch(text) else None
 
 
-def _shown_wage(text: str) -> str:
-    """A stored amount as the response can carry it (bad text, written by no request, shows as 0.00)."""
+def _stored_amount(text: str) -> Decimal | None:
+    """A stored amount as a number within the contract's bound, or None for text that is none (written by no
+    request: an older sandbox, a hand-edited database)."""
     try:
         wage = Decimal(text)
     except (InvalidOperation, TypeError, ValueError):
-        return "0.00"
-    return f"{wage:.2f}" if wage.is_finite() and abs(wage) <= MAX_WAGE else "0.00"
+        return None
+    return wage if wage.is_finite() and abs(wage) <= MAX_WAGE else None
+
+
+def _shown_wage(text: str) -> str:
+    """A stored amount as the response can carry it (bad text shows as 0.00)."""
+    wage = _stored_amount(text)
+    return "0.00" if wage is None else f"{wage:.2f}"
 
 
 def _fail(engine: Engine, declaration_id: int, now: datetime, reason: str) -> None:
@@ -202,7 +211,7 @@ def _fail(engine: Engine, declaration_id: int, now: datetime, reason: str) -> No
             conn.execute(
                 update(wage_declarations)
                 .where(wage_declarations.c.id == declaration_id)
-                .values(status=ALL_FAILED, processed_at=now.strftime(_STAMP))
+                .values(status=ALL_FAILED, processed_at=now.strftime(TIMESTAMP))
             )
     except Exception:
         log.exception("wage declaration %s could not be marked as failed", declaration_id)
@@ -213,24 +222,19 @@ def _row_problem(row, daily: bool) -> str:  # type: ignore[no-untyped-def]
     against rows that came in some other way, such as an older sandbox or a hand-edited database)."""
     if daily and not (row.effective_month and _MONTH.fullmatch(row.effective_month)):
         return f"生效年月（{str(row.effective_month)[:20]}）不是有效的年月"
-    try:
-        wage = Decimal(row.new_wage)
-    except (InvalidOperation, TypeError, ValueError):
-        wage = Decimal(0)
-    if not (wage.is_finite() and 0 < wage <= MAX_WAGE):
+    wage = _stored_amount(row.new_wage)
+    if wage is None or wage <= 0:
         return f"新缴费工资（{str(row.new_wage)[:30]}）不是有效的金额"
     return ""
 
 
 def _process(engine: Engine, declaration_id: int, now: datetime) -> None:
-    stamp = now.strftime(_STAMP)
+    stamp = now.strftime(TIMESTAMP)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         declaration = conn.execute(select(wage_declarations).where(wage_declarations.c.id == declaration_id)).one()
         if declaration.status != PENDING:
             return  # another request processed it first
-        unit = conn.execute(select(db.units.c.region_id).where(db.units.c.unit_id == declaration.unit_id)).one()
-        region = conn.execute(select(db.regions).where(db.regions.c.region_id == unit.region_id)).one()
-        band = _band(region)
+        band = _band(_region_of(conn, declaration.unit_id))
         items = conn.execute(
             select(wage_items).where(wage_items.c.declaration_id == declaration_id).order_by(wage_items.c.position)
         ).all()
@@ -303,7 +307,7 @@ def _judge_row(  # type: ignore[no-untyped-def]
             else "该险种不是税务自主征收的险种，无需申报缴费工资"
         )
         return reason, old, str(month)
-    reasons = [_judge(data, item, wage, month, band, daily) for item in own]
+    reasons = [_judge(item, wage, month, band, daily) for item in own]
     reason = next((r for r in reasons if r), "")
     if not reason:
         for item in own:

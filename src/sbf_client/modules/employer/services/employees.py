@@ -11,6 +11,7 @@ import orjson
 from sqlalchemy import Engine, text
 
 from sbf_client.core.money import format_amount
+from sbf_client.store.codes import CodeTables
 from sbf_client.sync.runs import sync_change_fields, sync_changes
 
 from ..sync.datasets import EMPLOYEES
@@ -73,11 +74,7 @@ def statistics(engine: Engine, _where: str = "", _params: dict[str, Any] | None 
     return f"职工总数：{count.total}人  正常缴费：{count.paying}人  停止缴费：{count.stopped}人"
 
 
-def _name(tables: dict[str, dict[str, str]], table: str, code: str) -> str:
-    return tables.get(table, {}).get(code, code)
-
-
-def detail(engine: Engine, row_id: int, tables: dict[str, dict[str, str]]) -> EmployeeDetail | None:
+def detail(engine: Engine, row_id: int, codes: CodeTables) -> EmployeeDetail | None:
     """One employee by the list's key (the row id), or None when the row is gone since the list was read."""
     with engine.connect() as conn:
         row = conn.execute(text("SELECT * FROM employees WHERE rowid = :id"), {"id": row_id}).mappings().first()
@@ -86,10 +83,10 @@ def detail(engine: Engine, row_id: int, tables: dict[str, dict[str, str]]) -> Em
     insured = [
         InsuredRow(
             person_no=row["person_no"],
-            item=_name(tables, "item", item["item"]),
-            category=_name(tables, "category", item["category"]),
-            sub=_name(tables, "sub", item["sub"]),
-            special=_name(tables, "special", item["special"]),
+            item=codes.name("item", item["item"]),
+            category=codes.name("category", item["category"]),
+            sub=codes.name("sub", item["sub"]),
+            special=codes.name("special", item["special"]),
             base=format_amount(Decimal(item["base"])),
             start=item["start"],
             end=item["end"] or LONG_TERM,
@@ -99,24 +96,24 @@ def detail(engine: Engine, row_id: int, tables: dict[str, dict[str, str]]) -> Em
     return EmployeeDetail(
         key=row["key"],
         name=row["name"],
-        gender=_name(tables, "gender", row["gender"]),
-        id_type=_name(tables, "id_type", row["id_type"]),
+        gender=codes.name("gender", row["gender"]),
+        id_type=codes.name("id_type", row["id_type"]),
         id_number=row["id_number"],
         birth_date=row["birth_date"],
         unit_no=row["unit_no"],
-        status=_name(tables, "employee_status", row["status"]),
+        status=codes.name("employee_status", row["status"]),
         updated_at=row["updated_at"],
         insured=insured,
     )
 
 
-def _describe_insured(old: str | None, new: str | None, tables: dict[str, dict[str, str]]) -> list[str]:
+def _describe_insured(old: str | None, new: str | None, codes: CodeTables) -> list[str]:
     """险种 changes as a person reads them: 缴费基数 and 终止缴费月份 per 征收项目."""
     before = {i["item"]: i for i in orjson.loads(old or "[]")}
     after = {i["item"]: i for i in orjson.loads(new or "[]")}
     lines = []
     for item in sorted(before.keys() | after.keys()):
-        title = _name(tables, "item", item)
+        title = codes.name("item", item)
         was, now = before.get(item), after.get(item)
         if was is None or now is None:
             lines.append(f"{title}：{'新增参保' if was is None else '不再参保'}")
@@ -130,10 +127,10 @@ def _describe_insured(old: str | None, new: str | None, tables: dict[str, dict[s
     return lines
 
 
-def changes_of_runs(engine: Engine, run_ids: tuple[int, ...], tables: dict[str, dict[str, str]]) -> list[ChangeLine]:
+def changes_of_runs(engine: Engine, run_ids: tuple[int, ...], codes: CodeTables) -> list[ChangeLine]:
     """更新数据明细: every record an update run added, changed or deleted, with what changed."""
     labels = EMPLOYEES.labels
-    codes = {"status": "employee_status", "gender": "gender", "id_type": "id_type"}
+    tables = {"status": "employee_status", "gender": "gender", "id_type": "id_type"}
     with engine.connect() as conn:
         records = conn.execute(
             sync_changes.select()
@@ -149,14 +146,12 @@ def changes_of_runs(engine: Engine, run_ids: tuple[int, ...], tables: dict[str, 
         order = {column: index for index, column in enumerate(EMPLOYEES.columns)}
         for change in sorted(fields.get(record.key, []), key=lambda c: order.get(c.field, 99)):
             if change.field == "insured":
-                parts.extend(_describe_insured(change.old, change.new, tables))
+                parts.extend(_describe_insured(change.old, change.new, codes))
             elif change.field == "updated_at":
                 continue
-            elif change.field in codes:
-                parts.append(
-                    f"{labels[change.field]}：{_name(tables, codes[change.field], change.old)}→"
-                    f"{_name(tables, codes[change.field], change.new)}"
-                )
+            elif change.field in tables:
+                table = tables[change.field]
+                parts.append(f"{labels[change.field]}：{codes.name(table, change.old)}→{codes.name(table, change.new)}")
             elif change.field == "id_number":
                 parts.append("证件号码已变更")
             else:

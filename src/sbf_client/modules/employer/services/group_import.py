@@ -26,7 +26,7 @@ from sqlalchemy import Engine, text
 from sbf_client.core.clock import format_timestamp
 from sbf_client.core.ids import mask_id_number
 from sbf_client.documents.importing import ImportedRows, RowError, read_import
-from sbf_client.documents.staging import staged, write_annotated
+from sbf_client.documents.staging import ImportCheck, sort_errors, staged
 from sbf_client.documents.templates import Column, TemplateSpec, write_template
 
 from ..store import groups as store
@@ -37,9 +37,14 @@ GROUPS_TEMPLATE = "分组导入模板"
 _GROUP_NOTE = "格式：一级分组/二级分组/三级分组"
 
 
+def path_names(value: str) -> list[str]:
+    """A typed path's names, level by level: full-width ／ read as /, spaces around each name dropped."""
+    return [clean_name(part) for part in value.replace("／", "/").split("/")]
+
+
 def normal_path(value: str) -> str:
-    """A typed path as stored: full-width ／ read as /, spaces around each level's name dropped."""
-    return "/".join(clean_name(part) for part in value.replace("／", "/").split("/"))
+    """A typed path as stored."""
+    return "/".join(path_names(value))
 
 
 def members_template(paths: tuple[str, ...] = ()) -> TemplateSpec:
@@ -89,26 +94,13 @@ def write_members_template(engine: Engine, path: Path) -> int:
 
 
 @dataclass
-class MembersImport:
-    """A checked (and, when every row was right, applied) 批量编辑职工分组 file."""
+class MembersImport(ImportCheck):
+    """A checked (and, when every row was right, applied) 批量编辑职工分组 file; its annotated copy is the
+    template as downloaded (with the 分组 dropdown)."""
 
-    rows: ImportedRows
-    errors: list[RowError]
-    template: TemplateSpec
     changed: int = 0  # employees put in another group
     cleared: int = 0  # employees taken out of their group
     unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(self) -> list[str]:
-        return [str(e) for e in self.errors]
-
-    def annotate(self, dest: Path) -> Path:
-        """The file back with a 错误原因 column and the bad cells in red; corrected, it imports as it is."""
-        return write_annotated(self.rows, self.errors, dest, self.template)
 
 
 # Per staged row: how many cached employees have its 证件号码, the group its path names, and the first row of
@@ -173,8 +165,7 @@ def import_members(engine: Engine, path: Path, now: datetime) -> MembersImport:
         found = conn.exec_driver_sql(_JUDGE.format(table=stage.table)).all()
         result.errors.extend(_judge(found, rows))
         if result.errors:  # nothing applied: the transaction ends having written nothing
-            order = {c.title: i for i, c in enumerate(template.columns)}
-            result.errors.sort(key=lambda e: (e.row, order.get(e.column, len(order)), e.reason))
+            sort_errors(result.errors, template)
             return result
         stamp = format_timestamp(now)
         result.changed = conn.exec_driver_sql(_ASSIGN.format(table=stage.table), {"at": stamp}).rowcount
@@ -212,20 +203,10 @@ def write_groups_template(path: Path, draft: GroupDraft) -> Path:
 
 
 @dataclass
-class GroupsImport:
-    rows: ImportedRows
-    errors: list[RowError]
+class GroupsImport(ImportCheck):
+    """A checked 分组导入 file, and the groups it added to the draft (all of its paths', or none)."""
+
     added: list[str] = field(default_factory=list)  # paths of the groups added to the draft
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(self) -> list[str]:
-        return [str(e) for e in self.errors]
-
-    def annotate(self, dest: Path) -> Path:
-        return write_annotated(self.rows, self.errors, dest, groups_template())
 
 
 def import_groups(path: Path, draft: GroupDraft) -> GroupsImport:
@@ -236,7 +217,7 @@ def import_groups(path: Path, draft: GroupDraft) -> GroupsImport:
     for number, value in zip(rows.row_numbers, rows.column("path"), strict=True):
         if value is None:
             continue
-        names = [clean_name(part) for part in value.replace("／", "/").split("/")]
+        names = path_names(value)
         reason = TOO_DEEP if len(names) > MAX_LEVELS else next(filter(None, map(name_problem, names)), None)
         if reason is not None:
             result.errors.append(RowError(number, "分组", f"{reason}：“{value}”"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sbf_client.plugins.spec import Chart, HomeInputs, Reminder, Reminders
+from sbf_client.store.codes import CodeTables
 
 NO_WAGE = "存在缴费工资为空的职工，需要给该职工申报缴费工资。"
 
@@ -22,8 +23,7 @@ def reminders(home: HomeInputs) -> Reminders:
 
 def chart(home: HomeInputs) -> Chart:
     """Employees by 参保状态, and the paying ones by 险种 (a ``HomeChart``)."""
-    statuses = home.code_tables.get("employee_status", {})
-    items = home.code_tables.get("item", {})
+    codes = CodeTables(home.code_tables)
     with home.engine.connect() as conn:
         by_status = conn.exec_driver_sql("SELECT status, count(*) FROM employees GROUP BY status ORDER BY status").all()
         by_item = conn.exec_driver_sql(
@@ -33,7 +33,7 @@ def chart(home: HomeInputs) -> Chart:
     return Chart(
         "本单位职工",
         (
-            ("按参保状态", tuple((statuses.get(code, code), count) for code, count in by_status)),
-            ("正常缴费职工按险种", tuple((items.get(code, code), count) for code, count in by_item)),
+            ("按参保状态", tuple((codes.name("employee_status", code), count) for code, count in by_status)),
+            ("正常缴费职工按险种", tuple((codes.name("item", code), count) for code, count in by_item)),
         ),
     )

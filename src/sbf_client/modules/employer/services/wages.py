@@ -26,7 +26,7 @@ import orjson
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 
-from sbf_client.core.clock import format_timestamp
+from sbf_client.core.clock import TIMESTAMP, format_timestamp
 from sbf_client.core.errors import InputError
 from sbf_client.core.periods import Period
 from sbf_client.documents.importing import read_import
@@ -126,7 +126,7 @@ DECLARING, FEEDBACK = "缴费工资申报", "获取反馈"  # what needs the ser
 
 def write_wage_template(context: ClientContext, path: Path, declaration_type: DeclarationType, by: DeclareBy) -> Path:
     """导入模板下载: the 缴费工资导入模板 for the type and way, its 险种 dropdown from the 规则文件 (no login)."""
-    names = tuple(context.code_tables().get("item", {}).values())
+    names = tuple(context.code_tables().table("item").values())
     return write_template(wage_template(declaration_type, by, names), path)
 
 
@@ -143,12 +143,12 @@ class WageService:
     def check_file(self, path: Path, declaration_type: DeclarationType, by: DeclareBy) -> WageFileCheck:
         """Read the file (the 缴费工资导入模板, or a table of the same columns: see ``wage_import``) and check
         every row against the cached employees, as a set in SQL; nothing is sent or written."""
-        tables = self.context.code_tables()
-        item_names = tables.get("item", {})
+        codes = self.context.code_tables()
+        item_names = codes.table("item")
         template, loose = reading_specs(declaration_type, by)
         imported = read_import(path, template, untemplated=loose)
         current = Period.of(self.context.clock.now().date())
-        window = month_window(tables.get(WAGE_PERIOD_TABLE))
+        window = month_window(codes.table(WAGE_PERIOD_TABLE))
         with self.session.engine.connect() as conn:
             check = check_wage_rows(conn, imported, item_names, declaration_type, current, window)
         check.template = wage_template(declaration_type, by, tuple(item_names.values()))
@@ -178,7 +178,7 @@ class WageService:
             if earlier is not None:
                 raise DuplicateDeclaration(earlier)
         box = Outbox(engine, self.context.clock, settle=_carry_answer)
-        submitted = self.context.clock.now().strftime("%Y-%m-%d %H:%M:%S")
+        submitted = self.context.clock.now().strftime(TIMESTAMP)
 
         def write_record(conn: Connection, entry: Entry) -> None:
             declaration_id = conn.execute(

@@ -8,6 +8,8 @@ cached employees is kept, so an employee who leaves and comes back is in the sam
 
 A group's ``path`` (``一级/二级/三级``) is stored, recomputed whenever names change: it is what the list shows
 and what the template's 分组 column holds. Names never contain ``/`` (a rule), so a path names one group.
+
+The tables are created by ``migrations/unit/employer/e0004_groups.py``.
 """
 
 from __future__ import annotations
@@ -16,30 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, ForeignKey, Integer, MetaData, String, Table, text
-
-metadata = MetaData()
-
-employee_groups = Table(
-    "employee_groups",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("parent_id", Integer, ForeignKey("employee_groups.id", ondelete="CASCADE")),
-    Column("name", String, nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("path", String, nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("saved_at", String, nullable=False),
-)
-
-employee_group_members = Table(
-    "employee_group_members",
-    metadata,
-    Column("id_type", String, primary_key=True),
-    Column("id_number", String, primary_key=True),
-    Column("group_id", Integer, ForeignKey("employee_groups.id", ondelete="CASCADE"), nullable=False),
-    Column("assigned_at", String, nullable=False),
-)
+from sqlalchemy import Connection, Engine, text
 
 PATH_SEPARATOR = "/"
 MEMBERS_INDEX = "ix_employee_group_members_group"
@@ -131,18 +110,6 @@ def members_of(conn: Connection, group_ids: Iterable[int]) -> int:
             {f"g{i}": value for i, value in enumerate(ids)},
         ).scalar_one()
     )
-
-
-def members_by_group(engine: Engine) -> dict[int, int]:
-    """Cached employees per group (own members only, not its sub-groups')."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT m.group_id, count(*) FROM employee_group_members m JOIN employees e "
-                "ON e.id_number = m.id_number AND +e.id_type = m.id_type GROUP BY m.group_id"
-            )
-        ).all()
-    return {group_id: count for group_id, count in rows}
 
 
 def group_of(conn: Connection, id_type: str, id_number: str) -> GroupRow | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton
 
 from sbf_client.core.errors import SbfError
 from sbf_client.services.sync import SyncService
@@ -24,14 +24,14 @@ from sbf_client.ui.tasks import Changed, Task
 
 from ..services.employees import changes_of_runs, detail
 from ..services.group_import import MEMBERS_TEMPLATE, MembersImport, import_members, write_members_template
-from ..services.groups import employee_group, set_employee_group
+from ..services.groups import EMPLOYEE_GONE, employee_group, set_employee_group
 from ..services.lists import EMPLOYEES, GROUPS_CHANGED
 from ..store.groups import group_choices
 from ..sync.datasets import EMPLOYEES as EMPLOYEES_FEED
 from .employee_detail import EmployeeDetailDialog
 from .employee_edit import EmployeeEditDialog, show_as_tree
 from .group_manager import GroupManagerDialog
-from .import_report import ImportReportDialog
+from .import_report import show_import_errors
 from .update_details import UpdateDetailsDialog
 
 OFFLINE_TIP = "离线状态下无法更新，请连接网络后重新登录。"
@@ -49,29 +49,14 @@ class EmployeeInfoPage(ListPage):
             button.setToolTip(OFFLINE_TIP if self.page.session.offline else "")
         self.update_task: Task | None = None  # the last 增量更新 / 全量更新 started
         self.group_task: Task | None = None  # the last group change, template or import started
-        self._fresh = False  # refreshed for an update's result before the ChangeHub's refresh arrives
-        self.group_field: QComboBox = next(
-            label.buddy() for label in self.query_panel.findChildren(QLabel) if label.text() == "分组："
-        )
+        self.group_field: QComboBox = self.query_panel.combo("group")
         show_as_tree(self.group_field)
-
-    def refresh(self) -> None:
-        if self._fresh:  # this change was shown already, when the update finished
-            self._fresh = False
-            return
-        groups = self.choices(self.spec.query_field("group"))
-        self.query_panel.set_choices("group", groups)  # a deleted group's choice falls back to 全部
-        shown = self.table.model.query().values.get("group")
-        if shown is not None and all(value != shown for _text, value in groups):
-            self.run_query(self.query_panel.values())  # the list was of a group that is gone
-        else:
-            super().refresh()  # the same rows, on the same page
 
     def show_detail(self, key: Any) -> None:
         engine = self.page.session.engine
-        employee = detail(engine, key, self.codes.tables)
+        employee = detail(engine, key, self.codes)
         if employee is None:
-            inform(self, "该职工的信息已更新，请重新查询。")
+            inform(self, EMPLOYEE_GONE)
             return
         registrations = self.page.session.registrations()
         group = employee_group(engine, key).path
@@ -143,10 +128,7 @@ class EmployeeInfoPage(ListPage):
 
     def _imported(self, result: MembersImport, path: Path) -> None:
         if not result.ok:
-            name = f"{path.stem}_错误报告.xlsx"
-            report = ImportReportDialog("批量编辑职工分组", result.errors, result.annotate, name, self)
-            report.exec()
-            report.deleteLater()
+            show_import_errors("批量编辑职工分组", result.errors, result.annotate, path, self)
             return
         inform(
             self,
@@ -184,10 +166,6 @@ class EmployeeInfoPage(ListPage):
         self.update_task = self.page.runner.run(work, self._updated, parent=self, title=f"正在{title}职工参保信息")
 
     def _updated(self, result: SyncResult) -> None:
-        # The ChangeHub refreshes the pages only once this returns, after the questions below are answered:
-        # the list and its statistics are refreshed now, not left stale behind them.
-        self.refresh()
-        self._fresh = True
         if result.awaiting_confirmation:
             if ask(
                 self,
@@ -203,7 +181,7 @@ class EmployeeInfoPage(ListPage):
             return
         changed = result.added + result.changed + result.deleted
         if changed and ask(self, "更新完成", f"本次共更新了{changed}条职工信息，是否查看更新明细？", yes="是", no="否"):
-            lines = changes_of_runs(self.page.session.engine, result.run_ids, self.codes.tables)
+            lines = changes_of_runs(self.page.session.engine, result.run_ids, self.codes)
             UpdateDetailsDialog(lines, self).exec()
         elif not changed:
             inform(self, "更新完成，职工信息没有变化。")

@@ -36,7 +36,7 @@ from ..services.group_import import GROUPS_TEMPLATE, import_groups, write_groups
 from ..services.groups import MAX_LEVELS, TOO_DEEP, GroupDraft, GroupRuleError, save_groups
 from ..services.lists import GROUPS_CHANGED
 from ..store.groups import members_of
-from .import_report import ImportReportDialog
+from .import_report import show_import_errors
 
 NAME, SAVED_AT, ACTIONS = range(3)
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -282,10 +282,7 @@ class GroupManagerDialog(QDialog):
             warn(self, error.message)
             return
         if not result.ok:
-            name = f"{Path(path).stem}_错误报告.xlsx"
-            report = ImportReportDialog("导入分组文件", result.errors, result.annotate, name, self)
-            report.exec()
-            report.deleteLater()
+            show_import_errors("导入分组文件", result.errors, result.annotate, Path(path), self)
             return
         self._fill()
         if result.added:

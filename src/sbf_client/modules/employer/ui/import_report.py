@@ -60,3 +60,12 @@ class ImportReportDialog(QDialog):
         target = Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
         self.annotate(target)
         inform(self, f"错误报告已保存：{target}")
+
+
+def show_import_errors(
+    title: str, errors: Sequence[RowError], annotate: Callable[[Path], Path], imported: Path, parent: QWidget
+) -> None:
+    """The report of a refused import of ``imported``; its 错误报告 is offered beside it, named after it."""
+    report = ImportReportDialog(title, errors, annotate, f"{imported.stem}_错误报告.xlsx", parent)
+    report.exec()
+    report.deleteLater()

@@ -42,7 +42,6 @@ class UnitInsurancePage(ListPage):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(layout.indexOf(self.table), self.note)
         self.update_task: Task | None = None  # the last 更新 started
-        self._fresh = False  # refreshed for an update's result before the ChangeHub's refresh arrives
         self.show_note()
 
     def choices(self, field: QueryField) -> list[tuple[str, Any]]:
@@ -62,13 +61,9 @@ class UnitInsurancePage(ListPage):
         self.note.setVisible(bool(text))
 
     def refresh(self) -> None:
-        if self._fresh:  # this download was shown already, when it finished
-            self._fresh = False
-            return
-        for key in ("agency", "item"):  # a 社保经办机构 or 险种 no longer in the list falls back to 全部
-            self.query_panel.set_choices(key, self.choices(self.spec.query_field(key)))
+        """The note, then the kit's refresh (a 社保经办机构 or 险种 no longer in the list falls back to 全部)."""
         self.show_note()
-        self.run_query(self.query_panel.values())
+        super().refresh()
 
     def update_insurance(self) -> None:
         """【更新】: the whole list again from the 管理子系统 (online only), then the list refreshes."""
@@ -84,11 +79,6 @@ class UnitInsurancePage(ListPage):
         self.update_task = self.page.runner.run(work, self._updated, parent=self, title="正在更新单位参保信息")
 
     def _updated(self, count: int) -> None:
-        # The ChangeHub refreshes the pages only once this returns, after the message is closed: the list is
-        # refreshed now, not left stale behind it.
-        self._fresh = False
-        self.refresh()
-        self._fresh = True
         inform(self, UPDATED.format(count=count))
 
 
