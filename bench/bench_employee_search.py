@@ -2,12 +2,14 @@
 
 Targets (first window of 100 keys, ordered by name, on a 2-core machine): a name substring of 3+ characters
 ≤ 50 ms; 1–2 characters or pinyin initials ≤ 200 ms; a 证件号码 fragment or any other field ≤ 200 ms. A full
-sync with the pinyin columns is no slower than without them; the full-text rebuild is printed on its own.
+sync with the pinyin keys is no slower than without them.
 
-``sync_full_without_pinyin`` is the same schema and sync with a dataset declaring no derived columns (left
-empty) and no text index; ``sync_full_with_pinyin`` fills the pinyin columns; a real full update costs that
-plus ``fts_rebuild``. Jumping: the list loads every key in order in the background (``all_keys_in_order``)
-and jumps within that array; ``jump_offset_90pct`` is the window query at OFFSET 90 %, for a list without it.
+``sync_full_without_pinyin`` is the same schema and sync with a dataset declaring no name keys (the names
+table stays empty); ``sync_full_with_pinyin`` is the real full update: the names it brings in get their
+pinyin keys and full-text entries. ``name_keys_from_scratch`` is that upkeep alone, for every name held.
+``sync_full_again_unchanged`` is a 全量更新 of a cache that is already up to date (the usual case when a user
+asks for one). Jumping: the list loads every key in order in the background (``all_keys_in_order``) and
+jumps within that array; ``jump_offset_90pct`` is the window query at OFFSET 90 %, for a list without it.
 
 The units are synthetic (names from the sandbox's generator, valid 18-digit ID numbers) and reach the unit
 database through the real migrations and the real sync engine, fed from pages written to disk beforehand
@@ -30,10 +32,10 @@ from sqlalchemy import Engine, text
 
 from sbf_client.core.clock import SystemClock
 from sbf_client.core.ids import id_number_check_char
+from sbf_client.modules.employer.declaration import MODULE as EMPLOYER
 from sbf_client.modules.employer.store.search import id_number_filter, name_filter
 from sbf_client.modules.employer.sync.datasets import EMPLOYEES
 from sbf_client.remote.contract.models import FeedInfo
-from sbf_client.store.engine import checkpoint_wal
 from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync import apply
 from sbf_client.sync.dataset import Dataset
@@ -127,19 +129,25 @@ class DiskFeed:
         return FeedInfo(epoch=EPOCH, count=self.count, last_seq=self.last_seq, horizon_seq=0)
 
 
-def sync_run(engine: Engine, feed: DiskFeed, dataset: Dataset) -> float:
-    """Seconds one sync run takes (full into an empty cache, else incremental), the WAL folded in after."""
+def sync_run(engine: Engine, feed: DiskFeed, dataset: Dataset, *, full: bool = False) -> float:
+    """Seconds one sync run takes (full into an empty cache or when asked, else incremental), the WAL folded
+    in after."""
     sync = SyncEngine(engine, feed, dataset, SystemClock(), page_size=PAGE)
-    elapsed, _result = timed(sync.run)
+    elapsed, _result = timed(lambda: sync.run(full=full))
     sync.wait_housekeeping()
     return elapsed
 
 
-def rebuild_text_index(engine: Engine) -> float:
-    """Seconds the apply's bulk rebuild of ``employees_fts`` takes (what a full update adds for it)."""
-    with engine.connect().execution_options(immediate=True, relaxed_durability=True) as conn, conn.begin():
-        elapsed, _ = timed(lambda: apply.rebuild_text_index(conn, EMPLOYEES))
-    checkpoint_wal(engine)
+def name_keys_from_scratch(engine: Engine) -> float:
+    """Seconds the apply takes to give every name held its keys and full-text entries (rolled back after)."""
+    keys = EMPLOYEES.value_keys
+    assert keys is not None and keys.text_index
+    with engine.connect().execution_options(immediate=True, relaxed_durability=True) as conn:
+        transaction = conn.begin()
+        conn.exec_driver_sql(f"INSERT INTO {keys.text_index}({keys.text_index}) VALUES ('delete-all')")
+        conn.exec_driver_sql(f"DELETE FROM {keys.table}")
+        elapsed, _ = timed(lambda: apply.add_value_keys(conn, keys, EMPLOYEES.table))
+        transaction.rollback()
     return elapsed
 
 
@@ -189,6 +197,7 @@ def queries(engine: Engine, size: int) -> dict[str, Callable[[], object]]:
         "initials_2": name_filter("lt"),
         "initials_1": name_filter("z"),
         "initials_3": name_filter("zxm"),
+        "pinyin_piece_3_common": name_filter("ang"),
         "pinyin_piece_4": name_filter("ting"),
         "full_pinyin_4": name_filter("lint"),
         "full_pinyin_7": name_filter("linting"),
@@ -199,8 +208,11 @@ def queries(engine: Engine, size: int) -> dict[str, Callable[[], object]]:
         "id_number_12chars": id_number_filter(number[2:14]),
         "id_number_exact": ("id_number = :n", {"n": number}),
         "status_alone": ("status = :s", {"s": "2"}),
+        "status_no_match": ("status = :s", {"s": "3"}),  # a unit where no one has that 参保状态
         "id_type_alone": ("id_type = :t", {"t": "04"}),
+        "id_type_no_match": ("id_type = :t", {"t": "99"}),
         "unit_no_alone": ("unit_no = :u", {"u": UNIT_NOS[1]}),
+        "unit_no_no_match": ("unit_no = :u", {"u": "000999"}),  # a 单位编号 registered without employees
         "updated_at_one_month": (
             "updated_at >= :a AND updated_at <= :b",
             {"a": "2026-03-01", "b": "2026-03-31 23:59:59"},
@@ -209,6 +221,15 @@ def queries(engine: Engine, size: int) -> dict[str, Callable[[], object]]:
             "updated_at >= :a AND updated_at <= :b",
             {"a": "2024-11-01", "b": "2026-10-31 23:59:59"},
         ),
+        "updated_at_one_day": (
+            "updated_at >= :a AND updated_at <= :b",
+            {"a": "2026-03-01", "b": "2026-03-01 23:59:59"},
+        ),
+        "updated_at_no_match": (
+            "updated_at >= :a AND updated_at <= :b",
+            {"a": "2030-01-01", "b": "2030-01-31 23:59:59"},
+        ),
+        "status_and_name_1char": ("status = '2' AND " + name_filter("林")[0], name_filter("林")[1]),
     }
     measured: dict[str, Callable[[], object]] = {label: (lambda f=f: window(engine, f)) for label, f in first.items()}
     measured["count_all"] = lambda: count(engine)
@@ -220,8 +241,8 @@ def queries(engine: Engine, size: int) -> dict[str, Callable[[], object]]:
 
 
 def run(scratch: Path) -> None:
-    without_pinyin = dataclasses.replace(EMPLOYEES, derived=(), text_index=None)
-    with_pinyin = dataclasses.replace(EMPLOYEES, text_index=None)
+    without_pinyin = dataclasses.replace(EMPLOYEES, value_keys=None)
+    with_pinyin = EMPLOYEES
     at_100k: dict[str, float] = {}
 
     def report(name: str, label: str, value: float, unit: str) -> None:
@@ -240,13 +261,14 @@ def run(scratch: Path) -> None:
         step = size // 10_000
         renamed = [(f"B-{n:07d}", {**people[n], "name": "林" + people[n]["name"][1:]}) for n in range(0, size, step)]
         del people
-        print(f"# {label}: full updates without and with the pinyin columns", file=sys.stderr, flush=True)
+        print(f"# {label}: full updates without and with the pinyin keys", file=sys.stderr, flush=True)
         without, with_keys = [], []
-        for attempt in range(2):  # alternated, best of two: the machine is shared
-            bare = open_unit_db(scratch / f"without-{label}-{attempt}" / "unit.sqlite", "employer")
-            without.append(sync_run(bare, feed, without_pinyin))
-            engine = open_unit_db(scratch / f"with-{label}-{attempt}" / "unit.sqlite", "employer")
-            with_keys.append(sync_run(engine, feed, with_pinyin))
+        for attempt in range(2):  # best of two, in turn first: the machine is shared, a run's writes linger
+            bare = open_unit_db(scratch / f"without-{label}-{attempt}" / "unit.sqlite", EMPLOYER.migrations)
+            engine = open_unit_db(scratch / f"with-{label}-{attempt}" / "unit.sqlite", EMPLOYER.migrations)
+            runs = [(bare, without_pinyin, without), (engine, with_pinyin, with_keys)]
+            for database, dataset, timings in runs if attempt == 0 else runs[::-1]:
+                timings.append(sync_run(database, feed, dataset))
             if attempt == 0:
                 for spent in (bare, engine):
                     spent.dispose()
@@ -259,9 +281,11 @@ def run(scratch: Path) -> None:
             reference=min(without),
             reference_name="without_pinyin",
         )
-        report("fts_rebuild", label, rebuild_text_index(engine), "s")
+        report("name_keys_from_scratch", label, name_keys_from_scratch(engine), "s")
         for name, action in queries(engine, size).items():
             report(f"search_{name}", label, milliseconds(action), "ms")
+        # 全量更新 again, nothing changed since: no difference to copy, the table keeps its indexes.
+        report("sync_full_again_unchanged", label, sync_run(engine, feed, EMPLOYEES, full=True), "s")
         feed.append(renamed)
         report("sync_10k_renames_without_search", label, sync_run(bare, feed, without_pinyin), "s")
         report("sync_10k_renames_with_search", label, sync_run(engine, feed, EMPLOYEES), "s")

@@ -16,6 +16,7 @@ import os
 import tracemalloc
 from pathlib import Path
 
+from sbf_client.modules.employer.declaration import MODULE as EMPLOYER
 from sbf_client.modules.employer.sync.datasets import EMPLOYEES
 from sbf_client.store.unit_store import open_unit_db
 
@@ -29,7 +30,7 @@ REPEATS = 3
 def _build(scratch: Path, size: int):  # type: ignore[no-untyped-def]
     people = employees(size, seed=size)
     feed = DiskFeed(scratch / f"feed-{size}", people)
-    engine = open_unit_db(scratch / f"unit-{size}.sqlite", "employer")
+    engine = open_unit_db(scratch / f"unit-{size}.sqlite", EMPLOYER.migrations)
     sync_run(engine, feed, EMPLOYEES)
     sample = people[size // 2]
     return engine, sample

@@ -21,6 +21,7 @@ import httpx
 import orjson
 
 from sbf_client.core.clock import SystemClock
+from sbf_client.modules.employer.declaration import MODULE as EMPLOYER
 from sbf_client.modules.employer.sync.datasets import COLUMNS, EMPLOYEES
 from sbf_client.remote.api import RemoteApi
 from sbf_client.remote.http import HttpClient
@@ -90,7 +91,7 @@ def reference(sandbox: RunningSandbox, token: str, folder: Path, *, streamed: bo
 
 
 def full_update(api: RemoteApi, token: str, database: Path) -> tuple[float, SyncEngine]:
-    engine = open_unit_db(database, "employer")
+    engine = open_unit_db(database, EMPLOYER.migrations)
     sync = SyncEngine(engine, RemoteFeed(api, UNIT, "employees", token), EMPLOYEES, SystemClock())
     start = time.perf_counter()
     sync.run()
@@ -143,7 +144,7 @@ def run(scratch: Path) -> None:
         emit("sync_full_1m_peak_rss", peak_mb, "MB")
 
         changes = {"hires": 2_500, "leaves": 2_500, "removals": 2_500, "base_changes": 2_500}
-        engine = open_unit_db(database, "employer")
+        engine = open_unit_db(database, EMPLOYER.migrations)
         sync = SyncEngine(engine, RemoteFeed(api, UNIT, "employees", token), EMPLOYEES, SystemClock())
         timings = []
         for _round in range(3):  # the best of three rounds of 10,000 fresh changes each

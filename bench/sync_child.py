@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from sbf_client.core.clock import SystemClock
+from sbf_client.modules.employer.declaration import MODULE as EMPLOYER
 from sbf_client.modules.employer.sync.datasets import EMPLOYEES
 from sbf_client.remote.api import RemoteApi
 from sbf_client.remote.http import Endpoints, HttpClient
@@ -17,7 +18,7 @@ from sbf_client.sync.remote_feed import RemoteFeed
 
 
 def main(root: str, unit_id: str, token: str, database: str) -> None:
-    engine = open_unit_db(Path(database), "employer")
+    engine = open_unit_db(Path(database), EMPLOYER.migrations)
     api = RemoteApi(HttpClient(Endpoints(root, root)))
     sync = SyncEngine(engine, RemoteFeed(api, unit_id, "employees", token), EMPLOYEES, SystemClock())
     start = time.perf_counter()

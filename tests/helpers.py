@@ -19,6 +19,9 @@ from sbf_client.remote.proxy import ProxySettings
 from sbf_client.services.sandbox import RunningSandbox
 
 ZIZHU = "demo-zizhu"
+# The unit-database schemas of the two modules (ModuleSpec.migrations), for tests that open a database directly.
+EMPLOYER_SCHEMA = "sbf_client.modules.employer.store.migrations"
+COLLECTOR_SCHEMA = "sbf_client.modules.collector.store.migrations"
 DAIZHENG = "demo-daizheng"
 
 

@@ -43,7 +43,7 @@ from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync.engine import SyncEngine
 from sbf_client.sync.remote_feed import RemoteFeed
 from tests.conftest import TEST_SCALE, TEST_SEED
-from tests.helpers import ZIZHU, admin, login
+from tests.helpers import EMPLOYER_SCHEMA, ZIZHU, admin, login
 
 UNIT = "Z0006"  # 演示市第一中学: 180 employees
 SAVED = datetime(2026, 12, 3, 9, 34, 6, tzinfo=CHINA_TZ)
@@ -96,7 +96,7 @@ class Unit:
     """A unit database synced from the sandbox, and the feed to update it again."""
 
     def __init__(self, path, feed):  # type: ignore[no-untyped-def]
-        self.engine = open_unit_db(path, "employer")
+        self.engine = open_unit_db(path, EMPLOYER_SCHEMA)
         self.feed = feed
 
     def update(self, *, full: bool = False):  # type: ignore[no-untyped-def]

@@ -10,27 +10,26 @@ from datetime import datetime
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from sbf_client.core.clock import clock_from
 from sbf_client.modules.employer.domain.pinyin import pinyin_keys
 from sbf_client.modules.employer.store.search import id_number_filter, name_filter
 from sbf_client.modules.employer.sync.datasets import EMPLOYEES
-from sbf_client.paths import migrations_dir
 from sbf_client.store.engine import sqlite_engine
+from sbf_client.store.migrate import unit_config
 from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync.engine import SyncEngine
 from sbf_client.sync.remote_feed import RemoteFeed
 from sbf_sandbox import db, feeds
-from tests.helpers import admin, api, login
+from tests.helpers import EMPLOYER_SCHEMA, admin, api, login
 
 UNIT = "Z0006"  # 180 employees
 
 
 @pytest.fixture
 def cache(tmp_path):
-    engine = open_unit_db(tmp_path / "unit.sqlite", "employer")
+    engine = open_unit_db(tmp_path / "unit.sqlite", EMPLOYER_SCHEMA)
     yield engine
     engine.dispose()
 
@@ -71,10 +70,18 @@ def rename(sandbox, names: dict[str, str]) -> None:
 
 
 def cached(cache) -> dict[str, tuple[str, str, str, str]]:
-    """key → (name, id_number, name_initials, name_pinyin) as the cache holds them."""
+    """key → (name, id_number, initials, pinyin) as the cache holds them (every name has its keys)."""
     with cache.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT key, name, id_number, name_initials, name_pinyin FROM employees")
+        rows = conn.exec_driver_sql(
+            "SELECT key, e.name, id_number, initials, pinyin FROM employees e JOIN employee_names n ON n.name = e.name"
+        ).all()
+        assert len(rows) == conn.exec_driver_sql("SELECT count(*) FROM employees").scalar_one()
         return {key: tuple(rest) for key, *rest in rows}
+
+
+def names_held(cache) -> set[str]:
+    with cache.connect() as conn:
+        return {name for (name,) in conn.exec_driver_sql("SELECT name FROM employee_names")}
 
 
 def found(cache, fragment: tuple[str, dict]) -> set[str]:
@@ -99,9 +106,9 @@ def expected_by_name(rows, typed: str) -> set[str]:
 
 
 def assert_index_matches_table(cache) -> None:
-    """FTS5 compares every entry of the external-content index with the rows (raises if they differ)."""
+    """FTS5 compares every entry of the external-content index with the names (raises if they differ)."""
     with cache.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO employees_fts(employees_fts, rank) VALUES ('integrity-check', 1)")
+        conn.exec_driver_sql("INSERT INTO employee_names_fts(employee_names_fts, rank) VALUES ('integrity-check', 1)")
 
 
 NAMES = ("林婷", "林婷婷", "欧阳娜娜", "吕梦", "曾小明", "阿卜杜拉·艾尼瓦尔", "Alice Wang")
@@ -203,49 +210,70 @@ def test_the_text_index_follows_incremental_and_full_updates(sandbox, cache, syn
             assert key in found(cache, name_filter(name))
     assert_index_matches_table(cache)
 
-    # 全量更新: the table is swapped for a new one (new rowids); the index is rebuilt with it.
+    # A name no employee holds any more stays among the names until a full update; it finds no one.
+    assert "林婷婷" in names_held(cache)
+
+    # 全量更新: the table is swapped for a new one (new rowids); the names no one holds are dropped.
     rename(sandbox, {second: "司马相如"})
     full = sync.run(full=True)
     assert full.mode == "full"
     assert found(cache, name_filter("司马相如")) == {second}
+    assert found(cache, name_filter("simaxiangru")) == {second}
     assert found(cache, name_filter("欧阳娜娜")) == set()
+    assert found(cache, name_filter("oyn")) == set()
     assert found(cache, name_filter("上官婉儿")) == {third}
     assert found(cache, name_filter("诸葛明亮")) == {first}
+    assert names_held(cache) == {name for name, *_ in cached(cache).values()}
     assert_index_matches_table(cache)
 
 
-def _config() -> Config:
-    root = migrations_dir() / "unit"
-    cfg = Config()
-    cfg.set_main_option("script_location", str(root))
-    cfg.set_main_option("path_separator", "os")
-    cfg.set_main_option("version_locations", os.pathsep.join(str(root / b) for b in ("core", "employer")))
-    return cfg
+def test_a_full_update_that_changes_many_rows_keeps_every_name_findable(sandbox, cache, sync):
+    sync.run()
+    keys = server_keys(sandbox)
+    new_names = [surname + given + "华" for surname in "赵钱孙李周吴郑王冯陈" for given in "天地人"]
+    renamed = dict(zip(keys[:30], new_names, strict=True))  # a sixth of the unit: the tables are swapped
+    rename(sandbox, renamed)
+    result = sync.run(full=True)
+    assert (result.mode, result.changed) == ("full", 30)
+    rows = cached(cache)
+    assert names_held(cache) == {name for name, *_ in rows.values()}  # the old names are gone
+    for key, name in renamed.items():
+        assert key in found(cache, name_filter(name))
+        assert rows[key][2:] == pinyin_keys(name)
+    for typed in ("赵天华", "华", "zth", "zhaotianhua", "tianhua", "z"):
+        assert found(cache, name_filter(typed)) == expected_by_name(rows, typed), typed
+    assert_index_matches_table(cache)
 
 
-def test_the_migration_gives_rows_already_cached_their_pinyin_and_index(tmp_path):
+def _seed(conn, table: str, names: tuple[str, ...]) -> None:
+    for number, name in enumerate(names):
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} (key, seq, person_no, name, gender, id_type, id_number, birth_date, "
+            "unit_no, status, updated_at, insured) VALUES (?, ?, 'P', ?, '2', '01', ?, '1990-01-01', "
+            "'000017', '1', '2026-11-01 08:00:00', '[]')",
+            (f"K{number}", number, name, f"11010519900101{number:03d}X"),
+        )
+
+
+@pytest.mark.parametrize("cached_at", ["e0002", "e0003_name_search"])
+def test_the_migration_gives_names_already_cached_their_pinyin_and_index(tmp_path, cached_at):
+    """From before the name search (e0002) and from keys kept on every row (e0003) alike."""
     path = tmp_path / "unit.sqlite"
     engine = sqlite_engine(path)
-    cfg = _config()
+    cfg = unit_config(EMPLOYER_SCHEMA)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "e0002")
-        for table, rows in (("employees", ("林婷", "吕梦", "王芳")), ("employees_staging", ("曾小明",))):
-            for number, name in enumerate(rows):
-                conn.exec_driver_sql(
-                    f"INSERT INTO {table} (key, seq, person_no, name, gender, id_type, id_number, birth_date, "
-                    "unit_no, status, updated_at, insured) VALUES (?, ?, 'P', ?, '2', '01', ?, '1990-01-01', "
-                    "'000017', '1', '2026-11-01 08:00:00', '[]')",
-                    (f"K{number}", number, name, f"11010519900101{number:03d}X"),
-                )
+        command.upgrade(cfg, cached_at)
+        _seed(conn, "employees", ("林婷", "吕梦", "王芳"))
+        _seed(conn, "employees_staging", ("曾小明",))
     engine.dispose()
-    upgraded = open_unit_db(path, "employer")
+    upgraded = open_unit_db(path, EMPLOYER_SCHEMA)
     try:
         with upgraded.connect() as conn:
-            rows = dict(conn.exec_driver_sql("SELECT name, name_initials || '/' || name_pinyin FROM employees").all())
-            staged = conn.exec_driver_sql("SELECT name_initials, name_pinyin FROM employees_staging").one()
-        assert rows == {"林婷": "lt/linting", "吕梦": "lm/lvmeng", "王芳": "wf/wangfang"}
-        assert tuple(staged) == ("zxm", "zengxiaoming")
+            rows = dict(conn.exec_driver_sql("SELECT name, initials || '/' || pinyin FROM employee_names").all())
+            columns = {c for (c,) in conn.exec_driver_sql("SELECT name FROM pragma_table_info('employees')")}
+        assert rows == {"林婷": "lt/linting", "吕梦": "lm/lvmeng", "王芳": "wf/wangfang"}  # not staging's 曾小明
+        assert not {"name_initials", "name_pinyin"} & columns
         assert found(upgraded, name_filter("lvmeng")) == {"K1"}
         assert found(upgraded, id_number_filter("19900101001")) == {"K1"}
         assert found(upgraded, name_filter("lt")) == {"K0"}
@@ -254,22 +282,44 @@ def test_the_migration_gives_rows_already_cached_their_pinyin_and_index(tmp_path
         upgraded.dispose()
 
 
+def test_the_name_keys_migration_goes_back_to_keys_on_every_row(tmp_path):
+    path = tmp_path / "unit.sqlite"
+    open_unit_db(path, EMPLOYER_SCHEMA).dispose()
+    engine = sqlite_engine(path)
+    cfg = unit_config(EMPLOYER_SCHEMA)
+    with engine.begin() as conn:
+        _seed(conn, "employees", ("林婷", "吕梦"))
+        conn.exec_driver_sql("INSERT INTO employee_names (name, initials, pinyin) VALUES ('林婷', 'lt', 'linting')")
+        conn.exec_driver_sql("INSERT INTO employee_names (name, initials, pinyin) VALUES ('吕梦', 'lm', 'lvmeng')")
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "e0005_unit_insurance")
+        rows = conn.exec_driver_sql("SELECT name, name_initials, name_pinyin FROM employees ORDER BY key").all()
+        matched = conn.exec_driver_sql(
+            "SELECT e.name FROM employees_fts f JOIN employees e ON e.rowid = f.rowid WHERE employees_fts MATCH 'meng'"
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("林婷", "lt", "linting"), ("吕梦", "lm", "lvmeng")]
+    assert [tuple(r) for r in matched] == [("吕梦",)]
+
+
 @pytest.mark.parametrize(
     ("where", "params", "index"),
     [
         ("1", {}, "employees_by_name"),
-        ("status = :v", {"v": "2"}, "employees_by_status"),
-        ("id_type = :v", {"v": "01"}, "employees_by_id_type"),
-        ("unit_no = :v", {"v": "000017"}, "employees_by_unit_no"),
-        ("updated_at >= :a AND updated_at <= :b", {"a": "2026-01-01", "b": "2026-02-01"}, "employees_by_updated_at"),
+        ("status = :v", {"v": "2"}, "employees_by_name"),
+        ("id_type = :v", {"v": "01"}, "employees_by_name"),
+        ("unit_no = :v", {"v": "000017"}, "employees_by_name"),
+        ("updated_at >= :a AND updated_at <= :b", {"a": "2026-01-01", "b": "2026-02-01"}, "employees_by_name"),
         ("id_number = :v", {"v": "110105199001010010"}, "employees_by_id_number"),
         (*id_number_filter("1990"), "employees_by_name"),
         (*id_number_filter("110105199001"), "employees_by_name"),
-        (*name_filter("林"), "employees_by_name"),
-        (*name_filter("林婷婷"), "employees_fts"),
-        (*name_filter("lt"), "employees_by_initials"),
-        (*name_filter("lint"), "employees_by_name"),
-        (*name_filter("linting"), "employees_fts"),
+        (*name_filter("林"), "employees_by_name (name=?)"),
+        (*name_filter("林"), "sqlite_autoindex_employee_names_1"),
+        (*name_filter("林婷婷"), "employee_names_fts"),
+        (*name_filter("lt"), "employee_names_by_initials"),
+        (*name_filter("lint"), "employee_names_fts"),
+        (*name_filter("lint"), "employees_by_name (name=?)"),
+        (*name_filter("linting"), "employee_names_fts"),
     ],
 )
 def test_every_query_field_is_served_by_an_index(cache, where, params, index):
@@ -283,3 +333,18 @@ def test_every_query_field_is_served_by_an_index(cache, where, params, index):
         ]
     assert any(index in step for step in steps), steps
     assert "SCAN employees" not in steps, steps  # never a walk through the table itself
+
+
+def test_every_index_a_list_declares_is_in_the_schema(cache):
+    """``QueryField.index`` is what a reader of the ListSpec trusts; it names indexes the unit database has."""
+    from sbf_client.modules.employer.services.lists import EMPLOYEES
+    from sbf_client.modules.employer.services.unit_insurance import UNIT_INSURANCE
+
+    with cache.connect() as conn:
+        held = {
+            name for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type IN ('index', 'table')")
+        }
+    for spec in (EMPLOYEES, UNIT_INSURANCE):
+        for field in spec.fields:
+            named = {part.strip() for part in field.index.split("/")}
+            assert field.index and named <= held, (spec.id, field.key, named - held)

@@ -11,6 +11,7 @@ from sbf_client.store.app_store import AppStore, RegionChoice, RegistrationRow
 from sbf_client.store.home import resolve_home
 from sbf_client.store.migrate import SchemaTooNewError, unit_db_is_current
 from sbf_client.store.unit_store import open_unit_db
+from tests.helpers import COLLECTOR_SCHEMA, EMPLOYER_SCHEMA
 
 REGION = RegionChoice(
     "demo-zizhu", "演示地区（税务自主模式）", "税务自主模式", None, None, "demo-zizhu", "2026-11-23 09:00:00"
@@ -108,9 +109,9 @@ def test_settings_round_trip_json(home):
     assert store.setting("column_widths.employees") == {"姓名": 120}
 
 
-@pytest.mark.parametrize(("branch", "table"), [("employer", "employees"), ("collector", "residents")])
+@pytest.mark.parametrize(("branch", "table"), [(EMPLOYER_SCHEMA, "employees"), (COLLECTOR_SCHEMA, "residents")])
 def test_unit_database_gets_core_and_its_module_branch(home, branch, table):
-    path = home.units_dir / f"{branch}.sqlite"
+    path = home.units_dir / f"{table}.sqlite"
     engine = open_unit_db(path, branch)
     engine.dispose()
     engine = open_unit_db(path, branch)  # a second open is a no-op
@@ -126,8 +127,8 @@ def test_unit_database_gets_core_and_its_module_branch(home, branch, table):
 
 def test_a_database_from_a_newer_program_is_refused(home):
     path: Path = home.units_dir / "newer.sqlite"
-    open_unit_db(path, "employer").dispose()
+    open_unit_db(path, EMPLOYER_SCHEMA).dispose()
     with sqlite3.connect(path) as conn:
         conn.execute("INSERT INTO alembic_version VALUES ('zz9999')")
     with pytest.raises(SchemaTooNewError, match="请升级客户端"):
-        open_unit_db(path, "employer")
+        open_unit_db(path, EMPLOYER_SCHEMA)

@@ -11,14 +11,14 @@ from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync.engine import SyncEngine
 from sbf_client.sync.progress import Cancelled, Progress
 from sbf_client.sync.remote_feed import RemoteFeed
-from tests.helpers import admin, api, cached_records, login, server_rows
+from tests.helpers import EMPLOYER_SCHEMA, admin, api, cached_records, login, server_rows
 
 UNIT = "Z0006"  # 180 employees, three 单位编号
 
 
 @pytest.fixture
 def cache(tmp_path):
-    engine = open_unit_db(tmp_path / "unit.sqlite", "employer")
+    engine = open_unit_db(tmp_path / "unit.sqlite", EMPLOYER_SCHEMA)
     yield engine
     engine.dispose()
 

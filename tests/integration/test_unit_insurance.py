@@ -34,7 +34,7 @@ from sbf_client.services.startup import StartupReport, login_steps, run_steps
 from sbf_client.store.lists import ListQuery, ListSource
 from sbf_client.store.unit_store import open_unit_db
 from sbf_client.sync.progress import Progress
-from tests.helpers import admin, api, logged_in, login, server_records
+from tests.helpers import EMPLOYER_SCHEMA, admin, api, logged_in, login, server_records
 
 MULTI, MULTI_TAXPAYER, MULTI_NO = "Z0006", "129901014557560827", "9901020000017"  # 第一中学: three 单位编号
 SMALL, SMALL_NO = "Z0005", "12345"  # 晨光文具店: 8 employees
@@ -195,7 +195,7 @@ def test_queries_and_choices_over_the_cache_also_with_the_sandbox_stopped(sandbo
 
 
 def test_a_blank_category_and_an_empty_answer_are_kept_as_they_are(tmp_path):
-    engine = open_unit_db(tmp_path / "unit.sqlite", "employer")
+    engine = open_unit_db(tmp_path / "unit.sqlite", EMPLOYER_SCHEMA)
     try:
         row = InsuranceRow("1234", "经办机构", "税务局", "10213", "", "", "1", "2019-03", None, "0.00")
         replace_all(engine, [row], "2026-12-03 10:00:00", "2026-12-03 10:00:00")

@@ -146,6 +146,7 @@ def test_group_manager_builds_a_tree_refuses_what_the_rules_refuse_and_saves(
 
     click_in_next_modal("确定", lambda box: seen.update(delete=modal_texts(box)))
     qtbot.mouseClick(dialog.action_button(b1, "删除"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "delete" in seen and dialog.tree.isEnabled())  # the members are counted on a worker
     assert "删除该分组将同时删除其下所有子分组（共2个），是否确定删除？" in seen["delete"]
     assert dialog.draft.find_path("B1/B11/B111") is None and dialog.draft.find_path("X1/B11") is not None
 
@@ -179,10 +180,12 @@ def test_deleting_a_group_with_employees_says_how_many_lose_it(qtbot, employee_p
     seen: dict[str, str] = {}
     click_in_next_modal("取消", lambda box: seen.update(text=modal_texts(box)))
     qtbot.mouseClick(dialog.action_button(ids["B1/B11"], "删除"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "text" in seen and dialog.tree.isEnabled())
     assert "是否确定删除分组“B1/B11”？" in seen["text"] and "中的3名职工将不再属于任何分组" in seen["text"]
     assert dialog.draft.find_path("B1/B11") == ids["B1/B11"]  # 取消: kept
     click_in_next_modal("确定")
     qtbot.mouseClick(dialog.action_button(ids["B1"], "删除"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.draft.find_path("B1") is None and dialog.tree.isEnabled())
     click_in_next_modal("确定", lambda box: seen.update(discard=modal_texts(box)))
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # 取消 of the dialog: discarded
     assert "确定放弃修改吗" in seen["discard"] and not dialog.isVisible()

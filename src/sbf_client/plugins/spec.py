@@ -115,8 +115,9 @@ class ModuleSpec:
     """A business module (用人单位 or 代收单位 业务).
 
     ``id`` is the business the module serves, as the 管理子系统 names it (``remote.contract.models.Business``):
-    units are looked up and registered under it. ``migration_branch`` names the module's branch of the
-    unit-database schema (``migrations/unit/<branch>``); ``password_hint`` is the red text of 安全认证.
+    units are looked up and registered under it. ``migrations`` names the package that holds the module's
+    branch of the unit-database schema (its Alembic revisions, beside the module's tables);
+    ``password_hint`` is the red text of 安全认证.
 
     References (``"package.module:name"``): ``datasets`` name ``sync.dataset.Dataset`` objects, each naming
     the change feed it syncs; ``cli`` names ``register(commands, common)`` functions; ``menu`` pages name page
@@ -128,7 +129,7 @@ class ModuleSpec:
 
     id: str
     title: str
-    migration_branch: str
+    migrations: str
     password_hint: str
     datasets: tuple[str, ...] = ()
     cli: tuple[str, ...] = ()

@@ -37,14 +37,14 @@ def server_needed(reason: str, what: str, code: int | None = None) -> SbfError:
 class UnitDatabase:
     """The unit's database, opened (and migrated to its module's schema) the first time it is asked for."""
 
-    def __init__(self, path: Path, migration_branch: str) -> None:
+    def __init__(self, path: Path, migrations: str) -> None:
         self.path = path
-        self.migration_branch = migration_branch
+        self.migrations = migrations
         self._engine: Engine | None = None
 
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = open_unit_db(self.path, self.migration_branch)
+            self._engine = open_unit_db(self.path, self.migrations)
         return self._engine
 
     def close(self) -> None:
@@ -121,6 +121,6 @@ def open_unit_session(context: ClientContext, login: LoginResult) -> UnitSession
         module,
         context.region().mode,
         login.session,
-        UnitDatabase(context.unit_db_path(login.unit), module.migration_branch),
+        UnitDatabase(context.unit_db_path(login.unit), module.migrations),
         login.offline_reason,
     )

@@ -1,9 +1,10 @@
 """Alembic at start-up: the app schema, and the unit schema with one branch per business module.
 
-The unit schema has a ``core`` branch (what every unit database holds) and one branch per module,
-each in ``migrations/unit/<branch>``. A unit database is upgraded to the heads of ``core`` and of
-its own module's branch; an older database (a restored backup) is brought forward, a newer one is
-refused because this program cannot know what it means.
+The unit schema has a ``core`` branch (what every unit database holds: ``migrations/unit/core``) and one
+branch per business module, kept in the module's own package (``ModuleSpec.migrations``, e.g.
+``sbf_client.modules.employer.store.migrations``) beside the tables it creates. A unit database is upgraded
+to the heads of ``core`` and of its own module's branch; an older database (a restored backup) is brought
+forward, a newer one is refused because this program cannot know what it means.
 
 Alembic itself is a quarter of a second to import, and at most starts nothing needs migrating: the app
 database carries, in SQLite's ``user_version``, a fingerprint of the migration scripts it was last brought
@@ -14,7 +15,9 @@ new database, a restored backup, a changed script) takes the full path.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -30,15 +33,28 @@ class SchemaTooNewError(SbfError):
     """The database was written by a newer version of the program."""
 
 
-def _config(kind: str, branches: tuple[str, ...] = ()) -> Config:
+def module_migrations_folder(package: str) -> Path:
+    """The folder of a module's migration package (``ModuleSpec.migrations``), found without running it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SbfError(f"找不到业务模块的数据库结构定义（{package}），请重新安装客户端。")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def unit_config(module_migrations: str) -> Config:
+    """Alembic's view of a unit database of one module: ``core``'s revisions and the module's."""
+    return _config("unit", [migrations_dir() / "unit" / "core", module_migrations_folder(module_migrations)])
+
+
+def _config(kind: str, folders: list[Path] | None = None) -> Config:
     from alembic.config import Config
 
     root = migrations_dir() / kind
-    folders = [root / branch for branch in ("core", *branches)] if kind == "unit" else [root / "versions"]
     cfg = Config()
     cfg.set_main_option("script_location", str(root))
     cfg.set_main_option("path_separator", "os")
-    cfg.set_main_option("version_locations", os.pathsep.join(str(folder) for folder in folders))
+    versions = folders or [root / "versions"]
+    cfg.set_main_option("version_locations", os.pathsep.join(str(folder) for folder in versions))
     return cfg
 
 
@@ -91,17 +107,17 @@ def upgrade_app_db(engine: Engine) -> None:
     _set_user_version(engine, fingerprint)
 
 
-def upgrade_unit_db(engine: Engine, module_branch: str) -> None:
+def upgrade_unit_db(engine: Engine, module_migrations: str) -> None:
     """Bring a unit database to the newest ``core`` schema and that of its module's branch."""
-    _upgrade(engine, _config("unit", (module_branch,)), ["heads"])
+    _upgrade(engine, unit_config(module_migrations), ["heads"])
 
 
-def unit_db_is_current(engine: Engine, module_branch: str) -> bool:
+def unit_db_is_current(engine: Engine, module_migrations: str) -> bool:
     """Whether a unit database already has every revision of ``core`` and of its module's branch."""
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(_config("unit", (module_branch,)))
+    script = ScriptDirectory.from_config(unit_config(module_migrations))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     applied = {rev.revision for rev in script.revision_map.iterate_revisions(current, "base", inclusive=True)}

@@ -5,21 +5,29 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import msgspec
 
 
 @dataclass(frozen=True)
-class Derived:
-    """Columns stored beside a record's fields, computed from one of them (``source``) as the record is staged:
-    search keys such as a name's pinyin. They follow from ``source``, so they are never compared as changes
-    (a change to ``compute`` comes with a migration that recomputes the rows already held)."""
+class ValueKeys:
+    """Search keys of one column's values (a name's pinyin), held once per distinct value, not per row.
+
+    ``table`` has the value in a unique column named like ``source`` (``name``), then ``columns``;
+    ``text_index`` names an external-content FTS5 table over it. A million employees share a few hundred
+    thousand names, so keys are computed (``compute``: value → one value per column) and indexed once per
+    name: rows are found through their value (``name IN (SELECT name FROM employee_names WHERE …)``). The
+    apply adds the values a run brings in and, after a full update, drops those no row holds any more, in
+    bulk and in the run's transaction, never with triggers. A change to ``compute`` comes with a migration
+    that recomputes ``table``.
+    """
 
     source: str
+    table: str
     columns: tuple[str, ...]
-    compute: Callable[[Any], tuple[Any, ...]]
+    compute: Callable[[str], tuple[Any, ...]]
+    text_index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,7 @@ class Dataset:
     text without being parsed); ``to_row`` turns it into the column values, in order. ``labels`` name the
     columns in the user's words, for the update details (更新数据明细); ``name_column`` names a record there.
 
-    ``derived`` columns follow ``columns`` in the table (and in staging). ``text_index`` names an
-    external-content FTS5 table over ``table``, which the apply keeps in step in bulk — rebuilt after a full
-    update, re-indexed for just the rows an incremental one touched — never by per-row triggers.
+    ``value_keys`` declares search keys kept per distinct value of a column (``ValueKeys``).
     """
 
     name: str
@@ -48,29 +54,7 @@ class Dataset:
     to_row: Callable[[Any], tuple[Any, ...]]
     title: str  # e.g. 职工, for messages
     name_column: str = "name"
-    derived: tuple[Derived, ...] = ()
-    text_index: str | None = None
-
-    @property
-    def stored_columns(self) -> tuple[str, ...]:
-        """The columns a row holds besides ``key`` and ``seq``: the record's, then the derived ones."""
-        return self.columns + tuple(column for derived in self.derived for column in derived.columns)
-
-    @cached_property
-    def stored_row(self) -> Callable[[Any], tuple[Any, ...]]:
-        """``to_row`` followed by the derived columns' values: what staging holds for a record."""
-        to_row = self.to_row
-        if not self.derived:
-            return to_row
-        plan = [(self.columns.index(derived.source), derived.compute) for derived in self.derived]
-
-        def row(data: Any) -> tuple[Any, ...]:
-            values = to_row(data)
-            for at, compute in plan:
-                values += compute(values[at])
-            return values
-
-        return row
+    value_keys: ValueKeys | None = None
 
     @property
     def staging(self) -> str:
@@ -90,8 +74,7 @@ def feed_dataset(
     raw: frozenset[str] = frozenset(),
     upper: frozenset[str] = frozenset(),
     feed: str | None = None,
-    derived: tuple[Derived, ...] = (),
-    text_index: str | None = None,
+    value_keys: ValueKeys | None = None,
 ) -> Dataset:
     """A dataset whose feed records are flat objects of text fields, declared as (field, label) pairs.
 
@@ -124,6 +107,5 @@ def feed_dataset(
         record_type=record_type,
         to_row=to_row,
         title=title,
-        derived=derived,
-        text_index=text_index,
+        value_keys=value_keys,
     )

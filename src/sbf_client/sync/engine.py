@@ -293,8 +293,8 @@ class SyncEngine:
     def _stage(self, run: Run, page: FeedPage[Any], epoch: str, pages: int) -> None:
         """Stage a page and its position in one transaction; a later version of a key replaces an earlier one."""
         dataset = self.dataset
-        to_row = dataset.stored_row
-        columns = dataset.stored_columns
+        to_row = dataset.to_row
+        columns = dataset.columns
         live = [(r.key, r.seq, *to_row(r.data)) for r in page.records if not r.deleted]
         gone = [(r.key, r.seq) for r in page.records if r.deleted]
         marks = ", ".join("?" * (2 + len(columns)))

@@ -75,7 +75,7 @@ MENU = (
 MODULE = ModuleSpec(
     id="employer",
     title="用人单位",
-    migration_branch="employer",
+    migrations="sbf_client.modules.employer.store.migrations",
     password_hint="初始化申报密码为任一单位编号后6位。若单位编号不足6位，则单位编号末尾补0。"
     "如单位编号为“12345”，则初始申报密码为“123450”。",
     datasets=("sbf_client.modules.employer.sync.datasets:EMPLOYEES",),

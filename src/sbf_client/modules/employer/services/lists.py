@@ -43,18 +43,16 @@ EMPLOYEES = ListSpec(
             filter=f"{_SEARCH}:name_filter",
             live=True,
             placeholder="姓名、拼音或首字母",
-            index="employees_fts / employees_by_name",
+            index="employee_names_fts / employee_names_by_initials / employees_by_name",
         ),
-        QueryField(
-            "id_type", "证件类型", "choice", sql="id_type", choices="codes:id_type", index="employees_by_id_type"
-        ),
+        QueryField("id_type", "证件类型", "choice", sql="id_type", choices="codes:id_type", index="employees_by_name"),
         QueryField(
             "id_number",
             "证件号码",
             "search",
             filter=f"{_SEARCH}:id_number_filter",
             placeholder="支持模糊查询",
-            index="employees_fts / employees_by_id_number",
+            index="employees_by_name / employees_by_id_number",
         ),
         QueryField(
             "status",
@@ -62,11 +60,9 @@ EMPLOYEES = ListSpec(
             "choice",
             sql="status",
             choices=(("正常缴费", "1"), ("停止缴费", "2")),
-            index="employees_by_status",
+            index="employees_by_name",
         ),
-        QueryField(
-            "unit_no", "单位编号", "choice", sql="unit_no", choices="registrations", index="employees_by_unit_no"
-        ),
+        QueryField("unit_no", "单位编号", "choice", sql="unit_no", choices="registrations", index="employees_by_name"),
         QueryField(
             "group",
             "分组",
@@ -75,7 +71,7 @@ EMPLOYEES = ListSpec(
             filter=f"{_GROUPS}:group_filter",
             index=f"{MEMBERS_INDEX} / employees_by_id_number",
         ),
-        QueryField("updated_at", "更新时间", "date_range", sql="updated_at", index="employees_by_updated_at"),
+        QueryField("updated_at", "更新时间", "date_range", sql="updated_at", index="employees_by_name"),
     ),
     toolbar=(
         ListAction("incremental", "增量更新", f"{_UI}.employee_info:update_incremental", online_only=True),

@@ -4,13 +4,15 @@ Each function is pure: it returns ``(sql, params)``; everything typed is a bound
 used, so ``%``, ``_`` and ``\\`` are ordinary characters. The list orders by ``name, rowid``; each fragment is
 written so that SQLite picks the plan whose cost stays bounded at a million rows (bench_employee_search):
 
-- a few matches among many rows: the trigram full-text index ``employees_fts``, then sort the matches;
-- a fragment that many rows contain: walk ``employees_by_name`` (name, id_number, name_initials,
-  name_pinyin) in list order, testing each entry, until the window is full — at worst one pass over a
-  narrow index, which also serves the one- and two-character fragments a trigram index cannot;
-- pinyin prefixes: the range of ``employees_by_initials`` (name_initials, name, name_pinyin) under the first
-  letter typed — a row whose initials or full pinyin begin with the text has initials beginning with its
-  first letter.
+- 姓名 is matched against the distinct names (``employee_names``: a few hundred thousand at a million
+  employees, each with its pinyin keys), never row by row: the names that match, in name order, then their
+  rows through ``employees_by_name`` — the window fills from the first few names, whatever their number;
+- a piece of three characters or letters and more: the trigram full-text index ``employee_names_fts``;
+  one or two Chinese characters: one pass over the names; one or two letters (pinyin initials or the start
+  of the full pinyin): the range of ``employee_names_by_initials`` under the first letter typed — a name
+  whose initials or full pinyin begin with the text has initials beginning with its first letter;
+- 证件号码: walk ``employees_by_name`` (which carries id_number, as it carries every other query field) in
+  list order, testing each entry, until the window is full — at worst one pass over a narrow index.
 
 The 姓名 box takes Chinese (a substring of the name) or latin letters (拼音): ``lt`` and ``linting`` find
 林婷 by initials or full pinyin; from three letters on, a piece of the pinyin anywhere (``ting``) finds it too.
@@ -25,9 +27,6 @@ from ..domain.pinyin import is_pinyin_query
 
 # Shortest text the trigram index serves (three characters make one trigram).
 TRIGRAM = 3
-# From this many letters on, a piece of pinyin is rare enough for the full-text index; up to two letters
-# only prefixes are meant (a one-letter piece is in nearly every name).
-PINYIN_INDEXED = 6
 
 _IGNORED_IN_PINYIN = " \t·•．.'’-"
 
@@ -37,8 +36,13 @@ def _phrase(column: str, text: str) -> str:
     return f'{column} : "' + text.replace('"', '""') + '"'
 
 
+def _names(condition: str) -> str:
+    """The rows whose name is one of the names meeting ``condition`` (over ``employee_names``)."""
+    return f"employees.name IN (SELECT name FROM employee_names WHERE {condition})"
+
+
 def _in_text_index(parameter: str) -> str:
-    return f"employees.rowid IN (SELECT rowid FROM employees_fts WHERE employees_fts MATCH :{parameter})"
+    return f"rowid IN (SELECT rowid FROM employee_names_fts WHERE employee_names_fts MATCH :{parameter})"
 
 
 def _pinyin_text(text: str) -> str | None:
@@ -48,27 +52,27 @@ def _pinyin_text(text: str) -> str | None:
     return letters if is_pinyin_query(letters) else None
 
 
+def _after(letters: str) -> str:
+    """The first text after every text that begins with ``letters`` (its last letter moved one on)."""
+    return letters[:-1] + chr(ord(letters[-1]) + 1)
+
+
 def _pinyin_filter(letters: str) -> tuple[str, dict[str, Any]]:
-    length = len(letters)
-    params: dict[str, Any] = {"name_py": letters, "name_py_len": length}
-    initials_prefix = "substr(name_initials, 1, :name_py_len) = :name_py"
-    if length < TRIGRAM:
-        first = letters[0]
-        params |= {"name_py_first": first, "name_py_after": chr(ord(first) + 1)}
-        sql = (
-            "name_initials >= :name_py_first AND name_initials < :name_py_after "
-            f"AND ({initials_prefix} OR substr(name_pinyin, 1, :name_py_len) = :name_py)"
+    if len(letters) < TRIGRAM:
+        params: dict[str, Any] = {
+            "name_py": letters,
+            "name_py_len": len(letters),
+            "name_py_first": letters[0],
+            "name_py_after": _after(letters[0]),
+        }
+        condition = (
+            "initials >= :name_py_first AND initials < :name_py_after "
+            "AND (substr(initials, 1, :name_py_len) = :name_py OR substr(pinyin, 1, :name_py_len) = :name_py)"
         )
-        return sql, params
-    if length < PINYIN_INDEXED:
-        return f"({initials_prefix} OR instr(name_pinyin, :name_py) > 0)", params
-    params = {
-        "name_py": letters,
-        "name_py_after": letters[:-1] + chr(ord(letters[-1]) + 1),
-        "name_py_phrase": _phrase("name_pinyin", letters),
-    }
-    sql = f"((name_initials >= :name_py AND name_initials < :name_py_after) OR {_in_text_index('name_py_phrase')})"
-    return sql, params
+        return _names(condition), params
+    params = {"name_py": letters, "name_py_after": _after(letters), "name_py_phrase": _phrase("pinyin", letters)}
+    condition = f"(initials >= :name_py AND initials < :name_py_after) OR {_in_text_index('name_py_phrase')}"
+    return _names(condition), params
 
 
 def name_filter(text: str) -> tuple[str, dict[str, Any]]:
@@ -81,8 +85,8 @@ def name_filter(text: str) -> tuple[str, dict[str, Any]]:
     if letters is not None:
         return _pinyin_filter(letters)
     if len(text) >= TRIGRAM:
-        return _in_text_index("name_phrase"), {"name_phrase": _phrase("name", text)}
-    return "instr(name, :name_part) > 0", {"name_part": text}
+        return _names(_in_text_index("name_phrase")), {"name_phrase": _phrase("name", text)}
+    return _names("instr(name, :name_part) > 0"), {"name_part": text}
 
 
 def id_number_filter(text: str) -> tuple[str, dict[str, Any]]:

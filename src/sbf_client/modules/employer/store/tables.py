@@ -1,4 +1,4 @@
-"""The employer branch's tables, for queries: employees, and the local 缴费工资申报记录."""
+"""The employer branch's tables, for queries: employees and their names' search keys, and the local 缴费工资申报记录."""
 
 from __future__ import annotations
 
@@ -21,8 +21,15 @@ employees = Table(
     Column("status", String, nullable=False),
     Column("updated_at", String, nullable=False),
     Column("insured", Text, nullable=False),
-    Column("name_initials", String, nullable=False),  # 林婷 → lt (domain.pinyin), for the name search box
-    Column("name_pinyin", String, nullable=False),  # 林婷 → linting
+)
+
+# Each distinct name of ``employees`` once, with its pinyin search keys (kept by the sync: Dataset.value_keys).
+employee_names = Table(
+    "employee_names",
+    metadata,
+    Column("name", String, nullable=False, unique=True),
+    Column("initials", String, nullable=False),  # 林婷 → lt (domain.pinyin), for the name search box
+    Column("pinyin", String, nullable=False),  # 林婷 → linting
 )
 
 wage_declarations = Table(

@@ -1,12 +1,20 @@
 """The ``employees`` dataset: the employee change feed (contract: ``EmployeeData``) into ``employees``.
 
-Each row also carries its name's pinyin search keys (``name_initials``, ``name_pinyin``), computed as it is
-staged, and ``employees_fts`` (the substring index of 姓名 and its pinyin) follows each run.
+Each distinct name gets its pinyin search keys once, in ``employee_names`` (``initials``, ``pinyin``), with
+``employee_names_fts`` (the substring index of 姓名 and its pinyin); each run adds the names it brings in.
 """
 
-from sbf_client.sync.dataset import Derived, feed_dataset
+from sbf_client.sync.dataset import ValueKeys, feed_dataset
 
 from ..domain.pinyin import pinyin_keys
+
+NAME_KEYS = ValueKeys(
+    source="name",
+    table="employee_names",
+    columns=("initials", "pinyin"),
+    compute=pinyin_keys,
+    text_index="employee_names_fts",
+)
 
 EMPLOYEES = feed_dataset(
     name="employees",
@@ -26,7 +34,6 @@ EMPLOYEES = feed_dataset(
     ),
     raw=frozenset({"insured"}),
     upper=frozenset({"id_number"}),
-    derived=(Derived(source="name", columns=("name_initials", "name_pinyin"), compute=pinyin_keys),),
-    text_index="employees_fts",
+    value_keys=NAME_KEYS,
 )
 COLUMNS = EMPLOYEES.columns

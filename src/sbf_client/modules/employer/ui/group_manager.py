@@ -188,21 +188,40 @@ class GroupManagerDialog(QDialog):
         self._edit(key)
         return key
 
-    def delete(self, key: int) -> bool:
-        """删除 the group and its sub-groups, once the user confirmed."""
+    def delete(self, key: int) -> None:
+        """删除 the group and its sub-groups, once the user confirmed. How many employees lose their group is
+        counted on a worker (a large group of a million-employee unit takes a noticeable moment)."""
         self._commit_editing()
         subtree = self.draft.subtree(key)
-        with self.engine.connect() as conn:
-            employees = members_of(conn, self.draft.saved_ids(subtree))
-        question = delete_question(self.draft.path(key), len(subtree) - 1, employees)
-        if not ask(self, "删除分组", question):
-            return False
+        engine, saved = self.engine, self.draft.saved_ids(subtree)
+
+        def count(_progress: object) -> int:
+            with engine.connect() as conn:
+                return members_of(conn, saved)
+
+        def counted(employees: int) -> None:
+            self._busy(False)
+            question = delete_question(self.draft.path(key), len(subtree) - 1, employees)
+            if ask(self, "删除分组", question):
+                self._remove(key, subtree)
+
+        self._busy(True)
+        self.runner.run(
+            count,
+            counted,
+            parent=self,
+            title="正在统计分组中的职工",
+            on_error=lambda _error: self._busy(False),
+            cancellable=False,
+            show_progress=False,
+        )
+
+    def _remove(self, key: int, subtree: list[int]) -> None:
         self.draft.remove(key)
         item = self.items[key]
         (item.parent() or self.tree.invisibleRootItem()).removeChild(item)
         for gone in subtree:
             self.items.pop(gone, None)
-        return True
 
     def save(self) -> None:
         """保存: every rule checked, then everything applied in one transaction (on a worker)."""
@@ -215,10 +234,10 @@ class GroupManagerDialog(QDialog):
             self.accept()
             return
         engine, draft, now = self.engine, self.draft, self.clock.now()
-        self._saving(True)
+        self._busy(True)
 
         def failed(error: BaseException) -> bool:
-            self._saving(False)
+            self._busy(False)
             if isinstance(error, GroupRuleError):
                 self._show_problem(error)
                 return True
@@ -239,8 +258,8 @@ class GroupManagerDialog(QDialog):
             show_progress=False,
         )
 
-    def _saving(self, busy: bool) -> None:
-        """While 保存 runs, nothing else: the dialog closes when it is done."""
+    def _busy(self, busy: bool) -> None:
+        """While 保存 (or 删除's count) runs, nothing else: 保存 closes the dialog when it is done."""
         for button in (self.save_button, self.cancel_button, self.new_button, self.import_button):
             button.setEnabled(not busy)
         self.tree.setEnabled(not busy)
