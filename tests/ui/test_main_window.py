@@ -6,7 +6,9 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
+from python_calamine import CalamineWorkbook
 
+from sbf_client.modules.employer.ui import update_details
 from sbf_client.services.context import ClientContext
 from sbf_client.store.home import DataHome
 from sbf_client.ui.shell.controller import ShellController
@@ -47,7 +49,7 @@ def open_employees(qtbot, window):
     return page
 
 
-def test_the_employee_list_and_its_updates(qtbot, shell, sandbox, screenshot):
+def test_the_employee_list_and_its_updates(qtbot, shell, sandbox, screenshot, tmp_path, monkeypatch):
     login_through_the_shell(qtbot, shell)
     window = main_window_at_1366(qtbot, shell)
     page = open_employees(qtbot, window)
@@ -78,9 +80,15 @@ def test_the_employee_list_and_its_updates(qtbot, shell, sandbox, screenshot):
     admin(sandbox, "POST", "/admin/units/Z0006/feeds/employees/mutate", {"hires": 3, "leaves": 2})
     seen = {}
 
+    exported = tmp_path / "明细.xlsx"
+
     def details(dialog):
         seen["details"] = modal_texts(dialog)
         screenshot(dialog, "main-05-update-details")
+        monkeypatch.setattr(update_details.QFileDialog, "getSaveFileName", lambda *a, **k: (str(exported), ""))
+        click_in_next_modal("确定", lambda box: seen.update(exported=modal_texts(box)))
+        click(qtbot, dialog.export_button)  # 【导出】 → 另存为 → written in the background
+        qtbot.waitUntil(lambda: "exported" in seen, timeout=WAIT)
 
     def answer_yes(box):
         seen["prompt"] = modal_texts(box)
@@ -94,6 +102,11 @@ def test_the_employee_list_and_its_updates(qtbot, shell, sandbox, screenshot):
     qtbot.waitUntil(lambda: "details" in seen, timeout=WAIT)
     assert "本次共更新了5条职工信息，是否查看更新明细？" in seen["prompt"]
     assert "新增 3 人，变更 2 人，删除 0 人" in seen["details"]
+    assert "导出成功，共导出5条记录。" in seen["exported"]
+    sheet = CalamineWorkbook.from_path(str(exported)).get_sheet_by_name("更新数据明细").to_python()
+    assert sheet[0] == ["序号", "姓名", "更新类型", "更新内容"]
+    assert sorted(row[2] for row in sheet[1:]) == ["变更", "变更", "新增", "新增", "新增"]
+    assert all(row[3] for row in sheet[1:])  # what changed, as the dialog shows it
     qtbot.waitUntil(lambda: page.stats.text().startswith("职工总数：183人"), timeout=WAIT)
     qtbot.waitUntil(lambda: page.table.total() == 183, timeout=WAIT)
 

@@ -1,17 +1,20 @@
 """Reading the cached employees for the 职工参保信息更新 page: statistics, one employee's 参保明细, and what
-an update changed (更新数据明细). Qt-free, so the command line and tests can use it too."""
+an update changed (更新数据明细, and its 导出). Qt-free, so the command line and tests can use it too."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import Engine, text
 
 from sbf_client.core.money import format_amount
+from sbf_client.documents.excel import ExcelColumn, ExportCancelled, write_xlsx
 from sbf_client.store.codes import CodeTables
+from sbf_client.sync.progress import Cancelled, Progress
 from sbf_client.sync.runs import sync_change_fields, sync_changes
 
 from ..sync.datasets import EMPLOYEES
@@ -161,3 +164,34 @@ def changes_of_runs(engine: Engine, run_ids: tuple[int, ...], codes: CodeTables)
         )
         lines.append(ChangeLine(record.key, record.name, record.kind, what))
     return lines
+
+
+CHANGE_COLUMNS = (
+    ExcelColumn("序号", width=8, kind="int"),
+    ExcelColumn("姓名", width=14),
+    ExcelColumn("更新类型", width=10),
+    ExcelColumn("更新内容", width=100),
+)
+
+
+def export_changes(lines: list[ChangeLine], path: Path, progress: Progress | None = None) -> int:
+    """更新数据明细's 【导出】: the rows as the dialog shows them, through the one Excel writer."""
+    total = len(lines)
+
+    def reported(done: int, _total: int | None) -> None:
+        if progress is not None:
+            progress.report(done, total, f"正在导出…已导出 {done} / {total} 条")
+
+    rows = ((number, line.name, line.kind, line.what) for number, line in enumerate(lines, start=1))
+    try:
+        return write_xlsx(
+            path,
+            CHANGE_COLUMNS,
+            rows,
+            sheet="更新数据明细",
+            total=total,
+            progress=reported,
+            cancelled=(lambda: progress.cancelled) if progress is not None else None,
+        )
+    except ExportCancelled:
+        raise Cancelled() from None

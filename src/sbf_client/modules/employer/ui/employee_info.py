@@ -182,7 +182,7 @@ class EmployeeInfoPage(ListPage):
         changed = result.added + result.changed + result.deleted
         if changed and ask(self, "更新完成", f"本次共更新了{changed}条职工信息，是否查看更新明细？", yes="是", no="否"):
             lines = changes_of_runs(self.page.session.engine, result.run_ids, self.codes)
-            UpdateDetailsDialog(lines, self).exec()
+            UpdateDetailsDialog(lines, self.page.runner, self).exec()
         elif not changed:
             inform(self, "更新完成，职工信息没有变化。")
 
