@@ -222,18 +222,20 @@ def _from_grid(
     grid: list[list[Any]], spec: TemplateSpec, path: Path, from_template: bool, limits: Limits
 ) -> ImportedRows:
     start, positions = _header(grid, spec, from_template)
-    body = [(index + 1, row) for index, row in enumerate(grid) if index > start and not _blank(row)]
-    if len(body) > limits.max_rows:
+    # The rows' numbers, then the rows themselves: no pair per row for the garbage collector to go over.
+    numbers = [index + 1 for index, row in enumerate(grid) if index > start and not _blank(row)]
+    if len(numbers) > limits.max_rows:
         raise InputError(f"文件超过{limits.max_rows}行，请分批导入。")
-    if not body:
+    if not numbers:
         where = f"请在【{spec.title}】的第2行起填写数据后再导入。" if from_template else download_hint(spec)
         raise InputError(f"文件中没有数据。{where}")
-    imported = ImportedRows(spec, path, from_template, [number for number, _ in body])
+    body = [grid[number - 1] for number in numbers]
+    imported = ImportedRows(spec, path, from_template, numbers)
     for column, at in zip(spec.columns, positions, strict=True):
-        raw = [row[at] if at < len(row) else None for _, row in body] if at >= 0 else [None] * len(body)
+        raw = [row[at] if at < len(row) else None for row in body] if at >= 0 else [None] * len(body)
         values = list(map(parser(column), raw))
         for position in [i for i, v in enumerate(values) if v.__class__ is Bad]:
-            imported.problems.append(RowError(body[position][0], column.title, values[position].reason))
+            imported.problems.append(RowError(numbers[position], column.title, values[position].reason))
             values[position] = None
         imported.raw.append(raw)
         imported.columns.append(values)

@@ -7,8 +7,8 @@ requires it (M3758); a file carrying another template's marker, or an old versio
 
 The rules are ``domain.wages.check_rows``'s, with the same messages, applied to the whole file at once: the
 cells are read and checked by the pipeline (column by column, each distinct value once); the rows are staged
-and matched to the cached employees (found, same name) in one SQL query; the matched employees' 险种 are
-decoded in one msgspec call into just the four fields the rules read. What is left per row is a few
+and matched to the cached employees (found, same name) in one SQL query, whose rows are taken as they come; an
+employee's 险种 are decoded (msgspec) into just the four fields the rules read. What is left per row is a few
 comparisons in the rules' order of precedence — the first problem of a row is its message, and a row repeats
 only an earlier row without problems, as before.
 """
@@ -147,11 +147,14 @@ class _Insured(msgspec.Struct, gc=False):
     end: str | None = None
 
 
-_DECODE_INSURED = msgspec.json.Decoder(list[list[_Insured]])
+_DECODE_INSURED = msgspec.json.Decoder(list[_Insured])
 # The staged rows against the cache in one statement: each row's employee (or none), whether the name given
-# differs, and the employee's 险种 as stored. The 险种 of the whole file are then decoded in one call.
+# differs, and the employee's 险种 as stored (as bytes: msgspec reads the UTF-8 itself, no str is made of it).
+# The rows are taken as they come and a 险种 is decoded when its row reaches that rule: nothing of a row
+# outlives its turn but its line.
 _FIND_EMPLOYEES = """
-SELECT s.row_no, e.key, e.name, e.id_type, e.id_number, s.name IS NOT NULL AND s.name <> e.name, e.insured
+SELECT s.row_no, e.key, e.name, e.id_type, e.id_number, s.name IS NOT NULL AND s.name <> e.name,
+    CAST(e.insured AS BLOB)
 FROM temp.{table} s LEFT JOIN employees e ON e.id_number = s.id_key ORDER BY s.row_no
 """
 
@@ -237,51 +240,52 @@ def check_wage_rows(
     wages, names = imported.column("wage"), imported.column("name")
     has_month = any(c.key == "month" for c in imported.spec.columns)
     months = imported.column("month") if has_month else [None] * len(imported)
-    with staged(conn, imported, [("id_key", ids)], keys=("name",)) as stage:
-        found = conn.exec_driver_sql(_FIND_EMPLOYEES.format(table=stage.table)).fetchall()
-    insured = _DECODE_INSURED.decode("[" + ",".join(row[6] or "[]" for row in found) + "]")
     seen: dict[tuple[str, str | None], int] = {}
     bases: dict[str | None, Decimal] = {}
-    for position, (number, key, name, id_type, id_number, other_name, _) in enumerate(found):
-        problem = id_problems.get(position)
-        if problem is None and key is None:
-            problem = RowError(
-                number,
-                "证件号码",
-                f"证件号码{mask_id_number(ids[position] or '')}在本单位职工中未找到，"
-                "请核对证件号码，或先在职工参保信息更新中更新职工信息",
-            )
-        elif problem is None and other_name:
-            problem = RowError(number, "姓名", f"姓名“{names[position]}”与证件号码不符（本单位职工为“{name}”）")
-        elif problem is None:
-            problem = cell_problems.get(position)
-        item, month = codes[position], months[position]
-        own: list[_Insured] = []
-        if problem is None and item is not None and not any(i.item == item for i in insured[position]):
-            problem = RowError(number, "险种", f"该职工未参保“{item_names[item]}”")
-        elif problem is None:
-            own = [i for i in insured[position] if i.mode == SELF_COLLECTED and (item is None or i.item == item)]
-            if not own:
-                check.filtered += 1  # 税务代征 险种: left out, as the manual says
+    with staged(conn, imported, [("id_key", ids)], keys=("name",)) as stage:
+        found = conn.exec_driver_sql(_FIND_EMPLOYEES.format(table=stage.table))
+        for position, (number, key, name, id_type, id_number, other_name, stored) in enumerate(found):
+            problem = id_problems.get(position)
+            if problem is None and key is None:
+                problem = RowError(
+                    number,
+                    "证件号码",
+                    f"证件号码{mask_id_number(ids[position] or '')}在本单位职工中未找到，"
+                    "请核对证件号码，或先在职工参保信息更新中更新职工信息",
+                )
+            elif problem is None and other_name:
+                problem = RowError(number, "姓名", f"姓名“{names[position]}”与证件号码不符（本单位职工为“{name}”）")
+            elif problem is None:
+                problem = cell_problems.get(position)
+            item, month = codes[position], months[position]
+            own: list[_Insured] = []
+            if problem is None:
+                insured = _DECODE_INSURED.decode(stored or b"[]")
+                if item is not None and not any(i.item == item for i in insured):
+                    problem = RowError(number, "险种", f"该职工未参保“{item_names[item]}”")
+                else:
+                    own = [i for i in insured if i.mode == SELF_COLLECTED and (item is None or i.item == item)]
+                    if not own:
+                        check.filtered += 1  # 税务代征 险种: left out, as the manual says
+                        continue
+                    ended = max((i.end for i in own if i.end), default=None)
+                    if month is not None and ended is not None and month > Period.parse(ended):
+                        reason = f"生效年月不能大于该职工的停止缴费年月（{name}的停止缴费年月为{ended}）"
+                        problem = RowError(number, "生效年月", reason)
+            if problem is None:
+                if month is not None and month < current:
+                    check.warnings.append(f"第{number}行：{name}的生效年月{month}早于系统当前年月，将会产生补缴信息")
+                first = seen.setdefault((key, item), number)
+                if first != number:
+                    same = "同一险种" if item else ""
+                    problem = RowError(number, "证件号码", f"与第{first}行重复（同一职工{same}只能申报一次）")
+            if problem is not None:
+                check.problems.append(problem)
+                check.errors.append(str(problem))
                 continue
-            ended = max((i.end for i in own if i.end), default=None)
-            if month is not None and ended is not None and month > Period.parse(ended):
-                reason = f"生效年月不能大于该职工的停止缴费年月（{name}的停止缴费年月为{ended}）"
-                problem = RowError(number, "生效年月", reason)
-        if problem is None:
-            if month is not None and month < current:
-                check.warnings.append(f"第{number}行：{name}的生效年月{month}早于系统当前年月，将会产生补缴信息")
-            first = seen.setdefault((key, item), number)
-            if first != number:
-                same = "同一险种" if item else ""
-                problem = RowError(number, "证件号码", f"与第{first}行重复（同一职工{same}只能申报一次）")
-        if problem is not None:
-            check.problems.append(problem)
-            check.errors.append(str(problem))
-            continue
-        base = own[0].base
-        old = bases[base] if base in bases else bases.setdefault(base, Decimal(base or "0"))
-        check.lines.append(WageLine(Employee(key, name, id_type, id_number, []), item, old, wages[position], month))
+            base = own[0].base
+            old = bases[base] if base in bases else bases.setdefault(base, Decimal(base or "0"))
+            check.lines.append(WageLine(Employee(key, name, id_type, id_number, ()), item, old, wages[position], month))
     if not check.lines and not check.errors:
         check.errors.append("没有需要申报的数据：文件中的职工均为税务代征险种，无需申报缴费工资。")
     return check
