@@ -4,7 +4,7 @@ Printed for both sizes, with the ratio 1M / 100k where the cost must not grow wi
 - first paint: from the query's start until the first window's rows are in the model and painted (≤ 100 ms,
   ratio ≤ 1.5); the exact total follows in the background and is printed on its own;
 - jump: to the last page of 1,000 rows once the keys are in, until its rows are fetched (≤ 50 ms);
-- a filter by name (3+ characters, 1–2 characters, pinyin initials) and by 证件号码 fragment / 参保状态:
+- a filter by name (3 characters, 2, 1, pinyin initials) and by 证件号码 fragment / 参保状态:
   until the first window of results is painted (≤ 50 / 200 ms);
 - model memory: what the whole ordered key list costs (≤ 150 MB at 1M).
 The units are built as ``bench_employee_search`` builds them: real migrations, the real sync engine.
@@ -32,7 +32,8 @@ def _build(scratch: Path, size: int):  # type: ignore[no-untyped-def]
     feed = DiskFeed(scratch / f"feed-{size}", people)
     engine = open_unit_db(scratch / f"unit-{size}.sqlite", EMPLOYER.migrations)
     sync_run(engine, feed, EMPLOYEES)
-    sample = people[size // 2]
+    # someone from the middle whose name has three characters or more (most names have two or three)
+    sample = next(person for person in people[size // 2 :] if len(person["name"]) >= 3)
     return engine, sample
 
 
@@ -91,7 +92,8 @@ def _measure(engine, sample) -> dict[str, float]:  # type: ignore[no-untyped-def
         jumps.append(until(lambda: model.row_values(model.rowCount() - 1) is not None))
     figures["jump"] = min(jumps)
     name, id_number = sample["name"], sample["id_number"]
-    figures["filter_name_3"] = first_paint({"name": name[:3] if len(name) >= 3 else name})
+    figures["filter_name_3"] = first_paint({"name": name[:3]})
+    figures["filter_name_2"] = first_paint({"name": name[:2]})
     figures["filter_name_1"] = first_paint({"name": name[:1]})
     figures["filter_initials"] = first_paint({"name": "zw"})
     figures["filter_id_number_6"] = first_paint({"id_number": id_number[6:12]})
@@ -108,6 +110,7 @@ TARGETS = {
     "first_paint": ("ms", 100),
     "jump": ("ms", 50),
     "filter_name_3": ("ms", 50),
+    "filter_name_2": ("ms", 200),
     "filter_name_1": ("ms", 200),
     "filter_initials": ("ms", 200),
     "filter_id_number_6": ("ms", 200),
