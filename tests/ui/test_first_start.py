@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QStackedWidget
 from sbf_client.services.context import ClientContext
 from sbf_client.services.sandbox import SandboxOptions
 from sbf_client.store.home import DataHome
-from sbf_client.ui.shell.add_unit import TaxpayerCard
+from sbf_client.ui.shell.add_unit import ConfirmRegistrationCard, TaxpayerCard
 from sbf_client.ui.shell.controller import ShellController
 from sbf_client.ui.shell.region_card import RegionCard
 from sbf_client.ui.shell.security import ChangePasswordCard, SecurityCard
@@ -112,6 +112,10 @@ def test_a_double_click_on_ok_does_not_carry_to_the_next_card(qtbot, sandbox_tem
         security = shell.current
         qtbot.keyClicks(security.password, "000135")
         qtbot.mouseClick(security.ok, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: isinstance(shell.current, ConfirmRegistrationCard), timeout=WAIT)
+        confirm = shell.current
+        qtbot.mouseClick(confirm.check, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(confirm.ok, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: isinstance(shell.current, ChangePasswordCard), timeout=WAIT)
         change = shell.current
         # The second half of the double-click, landing where 【确定】 was — now the next card's 【确定】.

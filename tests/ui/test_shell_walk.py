@@ -85,23 +85,22 @@ def test_first_start_to_the_main_window_and_switching_units(qtbot, shell, screen
     security.password.clear()
     qtbot.keyClicks(security.password, initial_password("9901010000225"))
     click(qtbot, security.ok)
+    qtbot.waitUntil(lambda: isinstance(shell.current, ConfirmRegistrationCard), timeout=WAIT)
+    confirm = shell.current
+    assert not confirm.ok.isEnabled()
+    screenshot(frame, "shell-08-confirm-registration")
+    click(qtbot, confirm.check)
+    assert confirm.ok.isEnabled()
+    click(qtbot, confirm.ok)  # still on the initial password: a new one, before the unit is saved
     qtbot.waitUntil(lambda: isinstance(shell.current, ChangePasswordCard), timeout=WAIT)
     change = shell.current
-    screenshot(frame, "shell-08-change-password")
+    screenshot(frame, "shell-09-change-password")
     qtbot.keyClicks(change.new, NEW_PASSWORD)
     qtbot.keyClicks(change.again, NEW_PASSWORD)
     click_in_next_modal("确定", lambda box: seen.update(text=modal_texts(box)))
     click(qtbot, change.ok)
-    qtbot.waitUntil(lambda: isinstance(shell.current, ConfirmRegistrationCard), timeout=WAIT)
-    assert "修改成功" in seen["text"]
-    confirm = shell.current
-    assert not confirm.ok.isEnabled()
-    screenshot(frame, "shell-09-confirm-registration")
-    click(qtbot, confirm.check)
-    assert confirm.ok.isEnabled()
-    click_in_next_modal("确定")
-    click(qtbot, confirm.ok)
     qtbot.waitUntil(lambda: shell.current is shell.units and shell.units.table.rowCount() == 1, timeout=WAIT)
+    assert "修改成功。单位【演示市妇幼保健院东院区】添加成功" in seen["text"]
     assert shell.units.table.item(0, 2).text() == "演示市妇幼保健院东院区"
     screenshot(frame, "shell-10-unit-manager")
 

@@ -254,12 +254,7 @@ class ShellController(QObject):
         def verified(session: Session) -> None:
             assert self.adding is not None
             self.adding.session, self.adding.password = session, password
-            if session.must_change_password:
-                change = ChangePasswordCard(self.adding.summary.name if self.adding.summary else "")
-                change.submitted.connect(self._adding_new_password)
-                self._show(change)
-            else:
-                self._fetch_registration()
+            self._fetch_registration()
 
         self.runner.run(
             lambda _p: _units().UnitService(self.context).verify(unit_id, password),
@@ -267,37 +262,6 @@ class ShellController(QObject):
             parent=self.frame,
             title="正在验证申报密码",
             on_error=_password_refused(card),
-        )
-
-    def _adding_new_password(self, new: str, again: str) -> None:
-        assert self.adding is not None and self.adding.session is not None
-        adding = self.adding
-        card = self.current
-        card.busy(True, "正在修改申报密码…")
-
-        def change(_progress) -> RegistrationInfo:  # type: ignore[no-untyped-def]
-            service = _units().UnitService(self.context)
-            info = service.registration(adding.session)  # type: ignore[arg-type]
-            service.change_password(
-                adding.session,
-                adding.password,
-                new,
-                again,  # type: ignore[arg-type]
-                [r.unit_no for r in info.registrations],
-            )
-            return info
-
-        def changed(info: RegistrationInfo) -> None:
-            adding.password = new
-            inform(self.frame, "修改成功")
-            self._confirm_registration(info)  # the 参保登记信息 just read: not asked for again
-
-        self.runner.run(
-            change,
-            changed,
-            parent=self.frame,
-            title="正在修改申报密码",
-            on_error=lambda _e: card.busy(False, "") and False,
         )
 
     def _fetch_registration(self) -> None:
@@ -318,26 +282,57 @@ class ShellController(QObject):
         self._show(card)
 
     def _registration_confirmed(self) -> None:
+        """确认参保登记信息 done: a unit still on its initial password sets a new one before it is saved (the
+        catalog's reading of M974 and P11: nothing reaches the server before the 登记信息 are confirmed)."""
+        adding = self.adding
+        assert adding is not None and adding.session is not None
+        if not adding.session.must_change_password:
+            card = self.current
+            card.ok.setEnabled(False)  # one save, however often 【确定】 is clicked
+            self._finish_adding(None, lambda: card.ok.setEnabled(True))
+            return
+        change = ChangePasswordCard(adding.summary.name if adding.summary else "")
+        change.submitted.connect(self._adding_new_password)
+        self._show(change)
+
+    def _adding_new_password(self, new: str, again: str) -> None:
+        card = self.current
+        card.busy(True, "正在修改申报密码…")
+        self._finish_adding((new, again), lambda: card.busy(False, ""))
+
+    def _finish_adding(self, new_password: tuple[str, str] | None, undo: Callable[[], None]) -> None:
+        """The end of 添加单位 on a worker, as the command line ends it (``UnitService.finish_adding``): the
+        new password (when the initial one must go) is checked, then set, then the unit saved with the
+        verifier of the password that now opens it — an Argon2 hash the UI thread does not wait for."""
         adding = self.adding
         assert adding is not None and adding.summary is not None and adding.info is not None
-        summary, info = adding.summary, adding.info
-        card = self.current
-        card.ok.setEnabled(False)  # one save, however often 【确定】 is clicked
+        assert adding.session is not None
+        summary, info, session, password = adding.summary, adding.info, adding.session, adding.password
 
-        def save(_progress) -> LocalUnit:  # type: ignore[no-untyped-def]
-            # the password it was verified with (or changed to) becomes its offline verifier: an Argon2 hash,
-            # a moment's work that the UI thread does not wait for
+        def finish(_progress) -> LocalUnit:  # type: ignore[no-untyped-def]
             service = _units().UnitService(self.context)
-            return service.save(adding.module, summary, info, confirmed=True, password=adding.password)  # type: ignore[arg-type]
+            return service.finish_adding(
+                adding.module,  # type: ignore[arg-type]
+                summary,
+                session,
+                info,
+                password=password,
+                confirmed=True,
+                new_password=new_password,
+            )
 
         def saved(unit: LocalUnit) -> None:
             self.adding = None
             self.show_units(unit.module)
-            inform(self.frame, f"单位【{unit.name}】添加成功，可点击【登录】进入系统。")
+            changed = "修改成功。" if new_password is not None else ""
+            inform(self.frame, f"{changed}单位【{unit.name}】添加成功，可点击【登录】进入系统。")
 
-        self.runner.run(
-            save, saved, parent=self.frame, title="正在保存单位", on_error=lambda _e: card.ok.setEnabled(True) and False
-        )
+        def failed(_error: BaseException) -> bool:
+            undo()
+            return False  # the runner says what went wrong
+
+        title = "正在修改申报密码" if new_password is not None else "正在保存单位"
+        self.runner.run(finish, saved, parent=self.frame, title=title, on_error=failed)
 
     # ------------------------------------------------------------------ 登录
 
