@@ -13,7 +13,7 @@ from sbf_client.core.references import load_object
 from sbf_client.logs import remember_secret
 from sbf_client.plugins.registry import discover
 
-from . import regions, sync, units
+from . import backup, regions, rules, sync, units
 from .common import (
     NEW_PASSWORD_ENV,
     PASSWORD_ENV,
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = common_options()
     parser = ChineseArgumentParser(prog="sbf-client", description="社保费管理客户端（命令行）", parents=[common])
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
-    for shell in (regions, units, sync):
+    for shell in (regions, units, sync, rules, backup):
         shell.register(commands, common)
     for spec in discover().modules:
         for reference in spec.cli:

@@ -20,6 +20,7 @@ from sbf_client.core.errors import InputError, SbfError
 from sbf_client.plugins.registry import Registry, discover
 from sbf_client.plugins.spec import ModuleSpec
 from sbf_client.store.app_store import AppStore, LocalUnit, RegionChoice
+from sbf_client.store.backup import restore_pending
 from sbf_client.store.codes import CODES_SETTING, CodeTables
 from sbf_client.store.health import check_data_folder
 from sbf_client.store.home import DataHome, resolve_home
@@ -209,9 +210,13 @@ class ClientContext:
         return CodeTables.of(self.store)
 
     def refresh_code_tables(self) -> dict[str, dict[str, str]]:
-        """Download the newest 规则文件 (every login does, M5208) and keep them for offline use."""
+        """Download the newest 规则文件 (every login does, M5208) and keep them for offline use, with when
+        (申报管理 shows 最后更新时间)."""
         codes = self.api().code_tables()
-        self.store.set_setting(CODES_SETTING, {"version": codes.version, "tables": codes.tables})
+        updated_at = format_timestamp(self.clock.now())
+        self.store.set_setting(
+            CODES_SETTING, {"version": codes.version, "tables": codes.tables, "updated_at": updated_at}
+        )
         return codes.tables
 
     # ---------------------------------------------------------------- modules and units
@@ -241,4 +246,8 @@ def open_context(home_dir: str | None) -> ClientContext:
     home = resolve_home(home_dir)
     check_data_folder(home)
     logs.configure(home.ensure().logs_dir)
+    if restore_pending(home.root):  # a restore a kill interrupted: finished or rolled back before anything opens
+        from sbf_client.store.backup.archive import recover_interrupted_restore
+
+        recover_interrupted_restore(home)
     return ClientContext(home)

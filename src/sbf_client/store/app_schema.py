@@ -88,3 +88,13 @@ login_failures = Table(
     Column("failures", Integer, nullable=False),
     Column("last_failure_at", String, nullable=False),
 )
+
+client_password = Table(
+    "client_password",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1: one 登录密码 per installation; no row: none is set
+    Column("verifier", String, nullable=False),  # Argon2id hash of the 登录密码, never the password
+    Column("set_at", String, nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),  # wrong 登录密码 in a row
+    Column("last_failure_at", String),  # the revision also checks id = 1
+)

@@ -24,7 +24,24 @@ from sbf_client.core.clock import parse_timestamp
 
 from . import app_schema as t
 
-_HASHER = PasswordHasher()
+_HASHER = PasswordHasher()  # Argon2id, argon2-cffi's default parameters (RFC 9106's second choice)
+
+
+def password_verifier(password: str) -> str:
+    """An Argon2id verifier of ``password``: what is stored instead of it."""
+    return _HASHER.hash(password)
+
+
+def matches(verifier: str | None, password: str) -> bool:
+    """Whether ``password`` is the one ``verifier`` was made from (False without a verifier or for a bad one)."""
+    if verifier is None:
+        return False
+    try:
+        return _HASHER.verify(verifier, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 FREE_ATTEMPTS = 5
 FIRST_DELAY_SECONDS = 5
 MAX_DELAY_SECONDS = 15 * 60
@@ -65,7 +82,7 @@ class SecurityStore:
             return list(conn.execute(select(t.units.c.id).where(t.units.c.server_unit_id == server_unit_id)).scalars())
 
     def remember_password(self, unit_id: int, password: str, when: str) -> None:
-        verifier = _HASHER.hash(password)
+        verifier = password_verifier(password)
         with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
             conn.execute(delete(t.offline_verifiers).where(t.offline_verifiers.c.unit_id == unit_id))
             conn.execute(insert(t.offline_verifiers).values(unit_id=unit_id, verifier=verifier, verified_at=when))
@@ -84,12 +101,7 @@ class SecurityStore:
             verifier = conn.execute(
                 select(t.offline_verifiers.c.verifier).where(t.offline_verifiers.c.unit_id == unit_id)
             ).scalar()
-        if verifier is None:
-            return False
-        try:
-            return _HASHER.verify(verifier, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        return matches(verifier, password)
 
     def failures(self, unit_id: int) -> Failures:
         with self.engine.connect() as conn:

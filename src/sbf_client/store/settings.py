@@ -35,6 +35,16 @@ PAGE_SIZE = Setting("table.page_size", 1000, lambda value: value in PAGE_SIZES)
 COLUMN_WIDTHS = Setting[dict[str, int]]("table.widths", {}, _widths)  # per list: "table.widths.<list id>"
 QUERY_COLLAPSED = Setting("table.query_collapsed", False, lambda value: isinstance(value, bool))
 
+# 备份恢复 (services/backup.py). A folder of "" is the default one under the data home.
+AUTO_BACKUP_ENABLED = Setting("backup.auto_enabled", False, lambda value: isinstance(value, bool))
+AUTO_BACKUP_COUNT = Setting(
+    "backup.auto_count",
+    5,
+    lambda value: type(value) is int and 1 <= value <= 99,  # a bool is no count
+)
+BACKUP_FOLDER = Setting("backup.folder", "", lambda value: isinstance(value, str))
+AUTO_BACKUP_FOLDER = Setting("backup.auto_folder", "", lambda value: isinstance(value, str))
+
 
 class Settings:
     """Typed access to the settings; ``scope`` adds a per-list suffix (``table.widths.employees``)."""

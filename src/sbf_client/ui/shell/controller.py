@@ -1,8 +1,10 @@
-"""The shell's flow: 选择地区 → 单位管理 → 添加单位 / 登录 → 数据更新 → main window, and back on 单位管理.
+"""The shell's flow: 登录密码 (when one is set) → 选择地区 → 单位管理 → 添加单位 / 登录 → 数据更新 → main window, and
+back on 单位管理.
 
 All network and database work runs through the task runner; this class only moves between screens. The
 演示地区's servers are started in the background from the first screen on (a first start generates the demo
-data), with their progress at the foot of the window, so that no step of the user waits for them.
+data), with their progress at the foot of the window, so that no step of the user waits for them. Behind a
+登录密码, "the first screen" is the one after it: nothing of the client starts before the password is typed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import QObject
 from sbf_client.core.errors import InputError
 from sbf_client.core.ids import check_taxpayer_id
 from sbf_client.remote.contract.demo import demo_taxpayers
+from sbf_client.services.client_password import ClientPasswordService
 from sbf_client.services.context import ClientContext
 from sbf_client.store.app_store import LocalUnit
 from sbf_client.sync.progress import ProgressUpdate
@@ -23,6 +26,7 @@ from sbf_client.sync.progress import ProgressUpdate
 from ..dialogs import ask, inform
 from ..tasks import Task, TaskRunner, error_text, settle_start_up_heap
 from .add_unit import ChooseUnitDialog, ConfirmRegistrationCard, TaxpayerCard
+from .client_lock import ClientLockCard
 from .data_update import DataUpdateCard
 from .frame import ShellFrame
 from .region_card import RegionCard
@@ -100,6 +104,42 @@ class ShellController(QObject):
 
     def start(self) -> None:
         self.frame.show()
+        if ClientPasswordService(self.context).is_set():
+            self._ask_client_password()
+        else:
+            self._enter()
+        settle_start_up_heap()
+
+    def _ask_client_password(self) -> None:
+        """登录密码 (4.3): its card alone, 【网络设置】 hidden too, until the password is typed."""
+        card = ClientLockCard()
+        card.submitted.connect(self._client_password_typed)
+        self.frame.network_button.hide()
+        self._show(card)
+
+    def _client_password_typed(self, password: str) -> None:
+        card = self.current
+        card.busy(True, "正在验证登录密码…")
+
+        def unlocked(_result: None) -> None:
+            self.frame.network_button.show()
+            self._enter()
+
+        def refused(_error: BaseException) -> bool:
+            card.busy(False, "")
+            card.password_rejected()
+            return False  # the runner says what is wrong, with the wait after five
+
+        self.runner.run(
+            lambda _p: ClientPasswordService(self.context).check(password),  # Argon2: not on the UI thread
+            unlocked,
+            parent=self.frame,
+            title="正在验证登录密码",
+            on_error=refused,
+        )
+
+    def _enter(self) -> None:
+        """The client proper: 选择地区 on a first start, else 单位管理; the 演示地区's servers in the background."""
         failures = self.context.registry.failures
         if failures:  # a broken module is reported, the others still work
             names = "、".join(failures)
@@ -112,7 +152,6 @@ class ShellController(QObject):
             self.show_units()
         self.frame.show()
         self.prepare_demo_servers()
-        settle_start_up_heap()
 
     def prepare_demo_servers(self) -> None:
         """Start the 演示地区's servers in the background (generating the demo data on a first start)."""

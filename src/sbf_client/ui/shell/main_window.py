@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.messages = MessageCenter(session.engine, session.clock)
         self.switching = False
         self.quitting = False  # 确定 to 正在处理数据，确定要退出吗: closing once the work has stopped
+        self.backed_up = False  # the exit's 自动备份 is taken once
         self.setWindowTitle(f"{APP_TITLE} - {session.unit.name}")
         self._fit_screen()
         central = QWidget()
@@ -252,6 +253,13 @@ class MainWindow(QMainWindow):
                 if not self.quitting and ask(self, "退出", QUIT_WHILE_WORKING):
                     self._quit_when_stopped(runner)
                 return
+            if not self.backed_up:  # 自动备份 (4.2), when on: taken as the client exits, then it closes
+                from .backup_pages import backup_on_exit  # the cipher and Argon2 load only when exiting
+
+                self.backed_up = True
+                if backup_on_exit(self, self.context, runner, self.close):
+                    event.ignore()
+                    return
             self.context.close()
         super().closeEvent(event)
 

@@ -1,19 +1,19 @@
-"""参数设置中心 (chapter 4): tabs 系统管理 (网络管理, 备份恢复, 登录密码设置), 单位管理 (单位信息), 申报管理.
-
-网络管理 (4.1) and 单位信息 (4.4, ``unit_info``) are built; the other pages come with later versions and say so.
-"""
+"""参数设置中心 (chapter 4): tabs 系统管理 (网络管理 4.1, 备份恢复 4.2, 登录密码设置 4.3), 单位管理 (单位信息 4.4),
+申报管理 (4.5: 规则文件更新, 申报密码设置). Each page is its own module; this dialog only holds them."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from sbf_client.plugins.spec import MenuItem
 from sbf_client.remote.proxy import KIND_LABELS
 from sbf_client.services.context import ClientContext
 
 from ..network_dialog import NetworkDialog
-from ..page import PageContext, PlaceholderPage
+from ..page import PageContext
 from ..tasks import TaskRunner
+from .backup_pages import BackupRestorePage
+from .declaration_settings import DeclarationSettingsPage
+from .login_password import LoginPasswordPage
 from .unit_info import UnitInfoPage
 
 NETWORK_RULES = (
@@ -61,14 +61,6 @@ class NetworkPage(QWidget):
         self.show_current()
 
 
-# There is no left menu here: the placeholder pages point to what this dialog already offers.
-SETTINGS_HINT = "现可在【系统管理】-【网络管理】中设置上网方式。"
-
-
-def _not_open(page_context: PageContext, item_id: str, title: str, manual: str) -> PlaceholderPage:
-    return PlaceholderPage(page_context, MenuItem(item_id, title, manual=manual), SETTINGS_HINT)
-
-
 class SettingsCenter(QDialog):
     def __init__(
         self, context: ClientContext, runner: TaskRunner, page_context: PageContext, parent: QWidget | None = None
@@ -80,13 +72,18 @@ class SettingsCenter(QDialog):
         top = QTabWidget()
         system = QTabWidget()
         system.addTab(NetworkPage(context, runner), "网络管理")
-        system.addTab(_not_open(page_context, "backup", "备份恢复", "4.2"), "备份恢复")
-        system.addTab(_not_open(page_context, "login_password", "登录密码设置", "4.3"), "登录密码设置")
+
+        def close_data() -> None:  # before a restore swaps the files: no connection may stay open on them
+            page_context.session.close()
+            context.store.close()
+
+        system.addTab(BackupRestorePage(context, runner, close_data), "备份恢复")
+        system.addTab(LoginPasswordPage(context, runner), "登录密码设置")
         top.addTab(system, "系统管理")
         units = QTabWidget()
         units.addTab(UnitInfoPage(context.store, page_context.session.unit), "单位信息")
         top.addTab(units, "单位管理")
-        top.addTab(_not_open(page_context, "declaration_settings", "申报管理", "4.5"), "申报管理")
+        top.addTab(DeclarationSettingsPage(page_context, runner), "申报管理")
         layout.addWidget(top)
         self.tabs = top
         self.system_tabs = system
